@@ -1,0 +1,119 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "rampart", version, about = "Policy and compliance engine for infrastructure code.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories and report policy findings.
+    Scan(ScanArgs),
+    /// List every rule of the loaded plugins, with its metadata.
+    Rules(RulesArgs),
+}
+
+/// Options shared by every command that loads plugins.
+#[derive(Debug, Args)]
+pub struct PluginArgs {
+    /// Load a third-party plugin (a WebAssembly component); repeatable.
+    #[arg(long = "plugin", value_name = "PATH.wasm")]
+    pub plugins: Vec<PathBuf>,
+
+    /// The config file [default: rampart.toml in the current directory, if present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Compile plugins afresh instead of using the compiled-plugin cache.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Print what the scan did (files, plugins, cache hits) on standard error.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files and directories to scan.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with 1 when a finding is at or above this severity (`none`: never).
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Skip paths matching this gitignore-style pattern; repeatable.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub excludes: Vec<String>,
+
+    /// Worker threads [default: one per core].
+    #[arg(long, short, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Time limit of one plugin call, in seconds [default: 2].
+    #[arg(long, value_name = "SECONDS")]
+    pub plugin_timeout: Option<f64>,
+
+    /// Memory limit of one plugin instance, in MiB [default: 64].
+    #[arg(long, value_name = "MIB")]
+    pub plugin_memory: Option<usize>,
+
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub plugin: PluginArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    #[command(flatten)]
+    pub plugin: PluginArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// A severity threshold, or `none` to never fail on findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FailOn(pub Option<rampart_model::Severity>);
+
+impl std::str::FromStr for FailOn {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("none") {
+            return Ok(FailOn(None));
+        }
+        s.parse().map(|s| FailOn(Some(s))).map_err(|e| format!("{e}, or none"))
+    }
+}

@@ -1,0 +1,201 @@
+//! The `rampart` command.
+//!
+//! `rampart scan` reads like the pipeline it runs: discover files, load plugins, parse and
+//! evaluate in parallel, report. Exit codes are a contract (see the README):
+//! 0 nothing at or above the threshold, 1 findings at or above it, 2 usage or configuration
+//! error, 3 an engine, parse or plugin error (fail closed; findings are still reported).
+
+mod args;
+mod config;
+mod discover;
+mod plugins;
+mod scan;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use rampart_model::Severity;
+use rampart_report::{Report, Style};
+use rampart_runtime::Limits;
+
+use crate::args::{Cli, ColorChoice, Command, FailOn, OutputFormat, RulesArgs, ScanArgs};
+use crate::config::Config;
+use crate::plugins::Loaded;
+
+/// The documented exit codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Exit {
+    Clean = 0,
+    Findings = 1,
+    Usage = 2,
+    EngineError = 3,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => scan(&args),
+        Command::Rules(args) => rules(&args),
+    };
+    let exit = result.unwrap_or_else(|err| {
+        eprintln!("error: {err:#}");
+        Exit::Usage
+    });
+    ExitCode::from(exit as u8)
+}
+
+fn scan(args: &ScanArgs) -> Result<Exit> {
+    let started = Instant::now();
+    let config = Config::load(args.plugin.config.as_deref())?;
+    let fail_on = fail_on(args, &config)?;
+    let limits = limits(args, &config)?;
+    let excludes: Vec<String> = config.scan.exclude.iter().chain(&args.excludes).cloned().collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .context("could not start the worker threads")?;
+
+    let candidates = discover::discover(&args.paths, &excludes)?;
+    let loaded = pool.install(|| Loaded::load(&args.plugin, &config, limits))?;
+    let outcome = pool.install(|| scan::scan(&candidates, &loaded.plugins));
+
+    let report = Report {
+        findings: &outcome.findings,
+        errors: &outcome.errors,
+        rules: loaded.rules(),
+        files: outcome.files,
+    };
+    let style = Style { color: use_color(args) };
+    write_output(args.output.as_deref(), |out| match args.format {
+        OutputFormat::Human => rampart_report::human(out, &report, style),
+        OutputFormat::Json => rampart_report::json(out, &report),
+    })?;
+    if args.plugin.verbose {
+        let stats = loaded.runtime.cache_stats();
+        eprintln!(
+            "rampart: {} plugins ({} rules); plugin cache: {} hits, {} compiled, {} corrupt entries rebuilt",
+            loaded.plugins.len(),
+            report.rules.len(),
+            stats.hits,
+            stats.compiled,
+            stats.corrupt
+        );
+        eprintln!(
+            "rampart: {} files scanned in {:.1} ms",
+            outcome.files,
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+
+    Ok(if !outcome.errors.is_empty() {
+        Exit::EngineError
+    } else if fail_on.is_some_and(|threshold| outcome.findings.iter().any(|f| f.severity >= threshold)) {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    })
+}
+
+fn rules(args: &RulesArgs) -> Result<Exit> {
+    let config = Config::load(args.plugin.config.as_deref())?;
+    let loaded = Loaded::load(&args.plugin, &config, Limits::default())?;
+    let mut rules: Vec<_> = loaded.plugins.iter().flat_map(|p| p.rules.iter().map(move |r| (p, r))).collect();
+    rules.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        OutputFormat::Json => {
+            #[derive(serde::Serialize)]
+            struct Entry<'a> {
+                #[serde(flatten)]
+                rule: &'a rampart_model::RuleMeta,
+                plugin: &'a str,
+                plugin_version: &'a str,
+            }
+            let entries: Vec<Entry> = rules
+                .iter()
+                .map(|(p, r)| Entry { rule: r, plugin: &p.info.name, plugin_version: &p.info.version })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &entries)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Human => {
+            let width = rules.iter().map(|(_, r)| r.id.as_str().len()).max().unwrap_or(0);
+            for (plugin, rule) in &rules {
+                let formats: Vec<&str> = rule.formats.iter().map(|f| f.as_str()).collect();
+                writeln!(
+                    out,
+                    "{:width$}  {:8}  {:24}  {}  [{}]",
+                    rule.id.as_str(),
+                    rule.severity.as_str(),
+                    formats.join(","),
+                    rule.title,
+                    plugin.info.name
+                )?;
+            }
+        }
+    }
+    Ok(Exit::Clean)
+}
+
+fn fail_on(args: &ScanArgs, config: &Config) -> Result<Option<Severity>> {
+    if let Some(FailOn(threshold)) = args.fail_on {
+        return Ok(threshold);
+    }
+    match &config.scan.fail_on {
+        Some(value) => value
+            .parse::<FailOn>()
+            .map(|f| f.0)
+            .map_err(|e| anyhow::anyhow!("invalid `scan.fail-on` in the config file: {e}")),
+        None => Ok(Some(Severity::High)),
+    }
+}
+
+fn limits(args: &ScanArgs, config: &Config) -> Result<Limits> {
+    let mut limits = Limits::default();
+    if let Some(seconds) = args.plugin_timeout.or(config.sandbox.timeout_seconds) {
+        if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
+            bail!("the plugin time limit must be between 0 and 3600 seconds, not {seconds}");
+        }
+        limits.timeout = Duration::from_secs_f64(seconds);
+    }
+    if let Some(mib) = args.plugin_memory.or(config.sandbox.memory_mib) {
+        if !(1..=4096).contains(&mib) {
+            bail!("the plugin memory limit must be between 1 and 4096 MiB, not {mib}");
+        }
+        limits.memory_bytes = mib << 20;
+    }
+    Ok(limits)
+}
+
+fn use_color(args: &ScanArgs) -> bool {
+    match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none() && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn write_output(
+    path: Option<&std::path::Path>,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let Some(path) = path else {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        return match render(&mut out).and_then(|()| out.flush()) {
+            // A closed pipe (`rampart scan | head`) is not an error worth a message.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other.context("could not write the report"),
+        };
+    };
+    let file = std::fs::File::create(path)
+        .with_context(|| format!("could not create the output file {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    render(&mut out)
+        .and_then(|()| out.flush())
+        .with_context(|| format!("could not write the output file {}", path.display()))
+}

@@ -1,0 +1,188 @@
+//! Rule metadata, as declared by plugins through `rules()`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+/// How serious a finding is. Ordered: `Info < Low < ... < Critical`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] =
+        [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Severity::ALL
+            .into_iter()
+            .find(|sev| sev.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("unknown severity `{s}` (expected info, low, medium, high or critical)"))
+    }
+}
+
+/// The input formats rampart reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Dockerfile,
+    Terraform,
+    Kubernetes,
+    Compose,
+    Env,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Dockerfile => "dockerfile",
+            Format::Terraform => "terraform",
+            Format::Kubernetes => "kubernetes",
+            Format::Compose => "compose",
+            Format::Env => "env",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The control families a rule id may start with.
+pub const FAMILIES: [&str; 8] =
+    ["non-root", "tls", "network", "secrets", "backup", "encryption", "logging", "hygiene"];
+
+/// A rule id of the form `<family>/<name>`, e.g. `non-root/dockerfile-user`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct RuleId(String);
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("invalid rule id `{id}`: {reason}")]
+pub struct RuleIdError {
+    pub id: String,
+    pub reason: &'static str,
+}
+
+impl RuleId {
+    pub fn parse(id: &str) -> Result<Self, RuleIdError> {
+        let err = |reason| Err(RuleIdError { id: id.to_owned(), reason });
+        let Some((family, name)) = id.split_once('/') else {
+            return err("expected `<family>/<name>`");
+        };
+        if !FAMILIES.contains(&family) {
+            return err(
+                "unknown family (expected non-root, tls, network, secrets, backup, encryption, logging or hygiene)",
+            );
+        }
+        let valid_name = !name.is_empty()
+            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !name.starts_with('-')
+            && !name.ends_with('-');
+        if !valid_name {
+            return err("the name must be lowercase letters, digits and inner hyphens");
+        }
+        Ok(Self(id.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn family(&self) -> &str {
+        self.0.split_once('/').map_or("", |(family, _)| family)
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A parameter value set by a policy pack, or a parameter's default.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    Text(String),
+    Integer(i64),
+    Float(f64),
+    Bool(bool),
+    Texts(Vec<String>),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ParamSpec {
+    pub name: String,
+    pub description: String,
+    pub default: ParamValue,
+}
+
+/// Everything a rule declares about itself, once, in its plugin.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RuleMeta {
+    pub id: RuleId,
+    pub title: String,
+    pub severity: Severity,
+    pub formats: Vec<Format>,
+    pub rationale: String,
+    pub remediation: String,
+    pub references: Vec<String>,
+    pub params: Vec<ParamSpec>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PluginInfo {
+    pub name: String,
+    pub version: String,
+    pub description: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_ids_need_a_known_family_and_a_clean_name() {
+        assert_eq!(RuleId::parse("non-root/dockerfile-user").unwrap().family(), "non-root");
+        for bad in ["dockerfile-user", "root/x", "tls/", "tls/Upper", "tls/a_b", "tls/-a", "tls/a/b"] {
+            assert!(RuleId::parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn severities_order_and_parse() {
+        assert!(Severity::Critical > Severity::High && Severity::Low > Severity::Info);
+        assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
+        assert!("severe".parse::<Severity>().is_err());
+    }
+}

@@ -1,0 +1,116 @@
+//! rampart's parsers: bytes in, [`Document`]s with spans out.
+//!
+//! One module per format. A parser never knows about plugins or reports; it turns a file into
+//! the documented shape for its format (docs/document-model.md) or a [`ParseError`] with a span.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rampart_model::{Document, Format, SourceFile, Span};
+
+pub mod dockerfile;
+
+/// Why a file could not be parsed, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub span: Span,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        Self { span, message: message.into() }
+    }
+}
+
+/// Parses one file of a known format.
+pub fn parse(format: Format, file: Arc<SourceFile>) -> Result<Document, ParseError> {
+    match format {
+        Format::Dockerfile => dockerfile::parse(file),
+        other => Err(ParseError::new(Span::default(), format!("{other} files are not supported yet"))),
+    }
+}
+
+/// What a file's name says about its format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameHint {
+    /// The name settles it.
+    Format(Format),
+    /// The name says nothing (no extension): look at the content with [`detect`].
+    Sniff,
+    /// Not a format rampart reads.
+    Skip,
+}
+
+/// Classifies a file by name alone, so discovery reads only files that may be scanned.
+pub fn hint(path: &Path) -> NameHint {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return NameHint::Skip;
+    };
+    let lower = name.to_ascii_lowercase();
+    let is_dockerfile_name = lower == "dockerfile"
+        || lower == "containerfile"
+        || lower.starts_with("dockerfile.")
+        || lower.starts_with("containerfile.")
+        || lower.ends_with(".dockerfile")
+        || lower.ends_with(".containerfile");
+    if is_dockerfile_name {
+        return NameHint::Format(Format::Dockerfile);
+    }
+    if Path::new(&lower).extension().is_none() && !lower.starts_with('.') {
+        NameHint::Sniff
+    } else {
+        NameHint::Skip
+    }
+}
+
+/// The format of a file, judged by its name first and, for names that say nothing, by the
+/// start of its content. `None`: not a format rampart reads.
+pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
+    match hint(path) {
+        NameHint::Format(format) => Some(format),
+        NameHint::Sniff => looks_like_dockerfile(head).then_some(Format::Dockerfile),
+        NameHint::Skip => None,
+    }
+}
+
+/// True when the first instruction (after comments, directives and blank lines) is `FROM`
+/// or `ARG`s followed by `FROM`: enough for extension-less names like `web.build`.
+fn looks_like_dockerfile(head: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(head).or_else(|e| std::str::from_utf8(&head[..e.valid_up_to()]))
+    else {
+        return false;
+    };
+    for line in text.lines() {
+        let line = line.trim_start_matches('\u{feff}').trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let word = line.split_whitespace().next().unwrap_or("");
+        if word.eq_ignore_ascii_case("FROM") {
+            return true;
+        }
+        if word.eq_ignore_ascii_case("ARG") {
+            continue;
+        }
+        return false;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dockerfiles_are_recognised_by_name_and_by_content() {
+        for name in ["Dockerfile", "dockerfile", "Dockerfile.prod", "web.Dockerfile", "Containerfile"] {
+            assert_eq!(detect(Path::new(name), b""), Some(Format::Dockerfile), "{name}");
+        }
+        assert_eq!(detect(Path::new("build"), b"# comment\nARG X\nFROM alpine\n"), Some(Format::Dockerfile));
+        assert_eq!(detect(Path::new("build"), b"echo hello\n"), None);
+        assert_eq!(detect(Path::new("notes.txt"), b"FROM alpine\n"), None);
+        assert_eq!(hint(Path::new("README.md")), NameHint::Skip);
+        assert_eq!(hint(Path::new("LICENSE")), NameHint::Sniff);
+    }
+}

@@ -1,0 +1,183 @@
+//! Human output: one miette diagnostic per finding and per error, then a summary.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
+use rampart_model::{Finding, ScanError, Severity};
+
+use crate::Report;
+use crate::source::IndexedSource;
+
+/// How to draw.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Style {
+    pub color: bool,
+}
+
+struct FindingDiagnostic<'a> {
+    finding: &'a Finding,
+    source: IndexedSource<'a>,
+    code: String,
+    help: Option<String>,
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.finding.message)
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Critical | Severity::High => miette::Severity::Error,
+            Severity::Medium | Severity::Low => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.finding.span;
+        // The message above already says what is wrong; the underline says where.
+        let primary = LabeledSpan::new_primary_with_span(None, (span.start as usize, span.len() as usize));
+        let related =
+            self.finding.related.iter().filter(|r| std::sync::Arc::ptr_eq(&r.file, &self.finding.file)).map(
+                |r| {
+                    LabeledSpan::new_with_span(
+                        Some(r.message.clone()),
+                        (r.span.start as usize, r.span.len() as usize),
+                    )
+                },
+            );
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}
+
+struct ErrorDiagnostic<'a> {
+    error: &'a ScanError,
+    source: Option<IndexedSource<'a>>,
+}
+
+impl fmt::Debug for ErrorDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.error.message)
+    }
+}
+
+impl fmt::Display for ErrorDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.error.path, &self.source) {
+            // With a source, miette prints the path itself.
+            (Some(path), None) => write!(f, "{path}: {}", self.error.message),
+            _ => f.write_str(&self.error.message),
+        }
+    }
+}
+
+impl std::error::Error for ErrorDiagnostic<'_> {}
+
+impl Diagnostic for ErrorDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let kind = match self.error.kind {
+            rampart_model::ErrorKind::Io => "error/io",
+            rampart_model::ErrorKind::Parse => "error/parse",
+            rampart_model::ErrorKind::Plugin => "error/plugin",
+        };
+        Some(Box::new(kind))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (_, span) = self.error.span.as_ref()?;
+        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
+            Some("here".to_owned()),
+            (span.start as usize, span.len() as usize),
+        ))))
+    }
+}
+
+/// Renders every finding and error, then a one-line summary.
+pub fn human(out: &mut dyn Write, report: &Report<'_>, style: Style) -> io::Result<()> {
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1).with_width(100);
+    let mut buffer = String::new();
+    for finding in report.findings {
+        let meta = report.rules.get(&finding.rule);
+        let diagnostic = FindingDiagnostic {
+            finding,
+            source: IndexedSource(&finding.file),
+            code: format!("{} ({})", finding.rule, finding.severity),
+            help: meta.map(|m| format!("why: {}\nfix: {}", m.rationale, m.remediation)),
+        };
+        render(&handler, &diagnostic, &mut buffer, out)?;
+    }
+    for error in report.errors {
+        let diagnostic =
+            ErrorDiagnostic { error, source: error.span.as_ref().map(|(file, _)| IndexedSource(file)) };
+        render(&handler, &diagnostic, &mut buffer, out)?;
+    }
+    writeln!(out, "{}", summary(report))
+}
+
+fn render(
+    handler: &GraphicalReportHandler,
+    diagnostic: &dyn Diagnostic,
+    buffer: &mut String,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    buffer.clear();
+    handler
+        .render_report(buffer, diagnostic)
+        .map_err(|_| io::Error::other("could not render a diagnostic"))?;
+    out.write_all(buffer.as_bytes())?;
+    writeln!(out)
+}
+
+fn summary(report: &Report<'_>) -> String {
+    let files = plural(report.files, "file", "files");
+    let errors = plural(report.errors.len(), "error", "errors");
+    if report.findings.is_empty() {
+        return format!("no findings in {files}; {errors}");
+    }
+    let by_severity: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .filter_map(|&s| {
+            let n = report.count(s);
+            (n > 0).then(|| format!("{n} {s}"))
+        })
+        .collect();
+    format!(
+        "{} ({}) in {files}; {errors}",
+        plural(report.findings.len(), "finding", "findings"),
+        by_severity.join(", ")
+    )
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

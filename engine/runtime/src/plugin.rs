@@ -1,0 +1,346 @@
+//! A loaded plugin: its metadata, its pre-instantiated component, and a pool of sandboxed
+//! instances that rayon workers reuse across documents.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use rampart_model::{
+    Document, ErrorKind, Finding, Format, ParamValue, PluginInfo, Related, RuleId, RuleIdError, RuleMeta,
+    ScanError,
+};
+use sha2::{Digest, Sha256};
+use wasmtime::Store;
+
+use crate::contract::ContractError;
+use crate::sandbox::{
+    self, Plugin as Bindings, PluginPre as BindingsPre, StoreState, rampart::plugin::types as wit,
+};
+use crate::{Runtime, convert};
+
+/// After this many time-outs a plugin is not called again in this scan: a plugin that hangs
+/// on every file would otherwise cost its whole deadline per file.
+const MAX_TIMEOUTS: u32 = 3;
+
+/// A finding message longer than this is cut.
+const MAX_MESSAGE: usize = 2000;
+
+/// Where a plugin came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Builtin,
+    File(PathBuf),
+}
+
+/// Why a plugin could not be loaded. Loading happens before any file is scanned.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("it is not a valid WebAssembly component: {0:#}")]
+    Compile(anyhow::Error),
+    #[error(transparent)]
+    Contract(#[from] ContractError),
+    #[error("its functions do not match the plugin contract: {0}")]
+    Types(String),
+    #[error("it failed when asked for its metadata: {0}")]
+    Metadata(PluginError),
+    #[error("it declares an invalid rule: {0}")]
+    Rule(#[from] RuleIdError),
+    #[error("it declares rule `{0}` twice")]
+    DuplicateRule(String),
+    #[error("it declares no rules")]
+    NoRules,
+}
+
+/// How one plugin call failed. Never a verdict: the scan reports it and fails closed.
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PluginError {
+    #[error("timed out after {0:?}")]
+    Timeout(Duration),
+    #[error("exceeded its memory limit of {limit_mib} MiB (it asked for {requested_mib} MiB)")]
+    Memory { limit_mib: usize, requested_mib: usize },
+    #[error("panicked: {0}")]
+    Panic(String),
+    #[error("trapped: {0}")]
+    Trap(String),
+    #[error("reported an error: {0}")]
+    Reported(String),
+}
+
+/// A document converted once to the contract's representation, shared by every plugin.
+pub struct PreparedDocument(wit::Document);
+
+impl PreparedDocument {
+    pub fn new(doc: &Document) -> Self {
+        Self(convert::document(doc))
+    }
+}
+
+/// What one plugin said about one document.
+#[derive(Debug, Default)]
+pub struct Evaluation {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<ScanError>,
+}
+
+struct Instance {
+    store: Store<StoreState>,
+    bindings: Bindings,
+}
+
+pub struct Plugin {
+    pub info: PluginInfo,
+    pub rules: Vec<RuleMeta>,
+    /// sha256 of the component, hex.
+    pub sha256: String,
+    pub origin: Origin,
+    formats: HashSet<Format>,
+    pre: BindingsPre<StoreState>,
+    engine: wasmtime::Engine,
+    memory_limit: usize,
+    timeout: Duration,
+    deadline_ticks: u64,
+    max_findings: usize,
+    idle: Mutex<Vec<Instance>>,
+    timeouts: AtomicU32,
+}
+
+impl std::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plugin")
+            .field("info", &self.info)
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Runtime {
+    /// Compiles (or loads from the cache) a component, checks it against the contract, and
+    /// asks it for its metadata.
+    pub fn load(&self, wasm: &[u8], origin: Origin) -> Result<Plugin, LoadError> {
+        let sha256 = hex::encode(Sha256::digest(wasm));
+        let component = self.cache.component(&self.engine, wasm, &sha256).map_err(LoadError::Compile)?;
+        crate::contract::check(&self.engine, &component)?;
+        let instance_pre =
+            self.linker.instantiate_pre(&component).map_err(|e| LoadError::Types(format!("{e:#}")))?;
+        let pre = BindingsPre::new(instance_pre).map_err(|e| LoadError::Types(format!("{e:#}")))?;
+        let mut plugin = Plugin {
+            info: PluginInfo { name: String::new(), version: String::new(), description: String::new() },
+            rules: Vec::new(),
+            sha256,
+            origin,
+            formats: HashSet::new(),
+            pre,
+            engine: self.engine.clone(),
+            memory_limit: self.limits.memory_bytes,
+            timeout: self.limits.timeout,
+            deadline_ticks: self.deadline_ticks(),
+            max_findings: self.limits.max_findings,
+            idle: Mutex::new(Vec::new()),
+            timeouts: AtomicU32::new(0),
+        };
+        let (info, rules) = plugin.metadata().map_err(LoadError::Metadata)?;
+        let mut seen = HashSet::new();
+        let rules = rules
+            .into_iter()
+            .map(|rule| {
+                let rule = convert::rule(rule)?;
+                if !seen.insert(rule.id.clone()) {
+                    return Err(LoadError::DuplicateRule(rule.id.to_string()));
+                }
+                Ok(rule)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if rules.is_empty() {
+            return Err(LoadError::NoRules);
+        }
+        plugin.formats = rules.iter().flat_map(|r| r.formats.iter().copied()).collect();
+        plugin.info = PluginInfo { name: info.name, version: info.version, description: info.description };
+        plugin.rules = rules;
+        Ok(plugin)
+    }
+}
+
+impl Plugin {
+    /// Whether any of the plugin's rules reads documents of this format.
+    pub fn applies_to(&self, format: Format) -> bool {
+        self.formats.contains(&format)
+    }
+
+    /// Whether the plugin has been switched off for the rest of the scan after repeated
+    /// time-outs.
+    pub fn is_disabled(&self) -> bool {
+        self.timeouts.load(Ordering::Relaxed) >= MAX_TIMEOUTS
+    }
+
+    fn instantiate(&self) -> Result<Instance, PluginError> {
+        let mut store = sandbox::store(&self.engine, self.memory_limit);
+        store.set_epoch_deadline(self.deadline_ticks);
+        match self.pre.instantiate(&mut store) {
+            Ok(bindings) => Ok(Instance { store, bindings }),
+            Err(err) => Err(self.classify(&store, &err)),
+        }
+    }
+
+    /// Runs `call` in an idle instance (or a new one); a trapped instance is thrown away,
+    /// since wasmtime refuses further calls into it.
+    fn with_instance<R>(
+        &self,
+        call: impl FnOnce(&mut Instance) -> wasmtime::Result<R>,
+    ) -> Result<R, PluginError> {
+        let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let mut instance = match idle {
+            Some(instance) => instance,
+            None => self.instantiate()?,
+        };
+        instance.store.set_epoch_deadline(self.deadline_ticks);
+        instance.store.data_mut().panic = None;
+        instance.store.data_mut().memory_exceeded = None;
+        match call(&mut instance) {
+            Ok(result) => {
+                if let Ok(mut idle) = self.idle.lock() {
+                    idle.push(instance);
+                }
+                Ok(result)
+            }
+            Err(err) => Err(self.classify(&instance.store, &err)),
+        }
+    }
+
+    fn classify(&self, store: &Store<StoreState>, err: &wasmtime::Error) -> PluginError {
+        let state = store.data();
+        if let Some(requested) = state.memory_exceeded {
+            return PluginError::Memory {
+                limit_mib: self.memory_limit >> 20,
+                requested_mib: requested.div_ceil(1 << 20),
+            };
+        }
+        if let Some(message) = &state.panic {
+            return PluginError::Panic(message.clone());
+        }
+        if let Some(wasmtime::Trap::Interrupt) = err.downcast_ref::<wasmtime::Trap>() {
+            self.timeouts.fetch_add(1, Ordering::Relaxed);
+            return PluginError::Timeout(self.timeout);
+        }
+        PluginError::Trap(format!("{err:#}"))
+    }
+
+    fn metadata(&self) -> Result<(wit::PluginInfo, Vec<wit::Rule>), PluginError> {
+        self.with_instance(|i| {
+            let guest = i.bindings.rampart_plugin_guest();
+            let info = guest.call_info(&mut i.store)?;
+            let rules = guest.call_rules(&mut i.store)?;
+            Ok((info, rules))
+        })
+    }
+
+    /// Evaluates the plugin's rules on one document. Failures come back as errors naming the
+    /// plugin and the file; well-formed findings of a partly malformed answer are kept.
+    pub fn check(
+        &self,
+        doc: &Document,
+        prepared: &PreparedDocument,
+        params: &[(String, ParamValue)],
+    ) -> Evaluation {
+        let mut evaluation = Evaluation::default();
+        let path = doc.path().to_owned();
+        let error = |message: String| ScanError::new(ErrorKind::Plugin, Some(path.clone()), message);
+        let name = &self.info.name;
+        let params: Vec<wit::Param> = params
+            .iter()
+            .map(|(name, value)| wit::Param { name: name.clone(), value: convert::param_value_to_wit(value) })
+            .collect();
+        let answer = self.with_instance(|i| {
+            i.bindings.rampart_plugin_guest().call_check(&mut i.store, &prepared.0, &params)
+        });
+        let findings = match answer {
+            Ok(Ok(findings)) => findings,
+            Ok(Err(message)) => {
+                evaluation.errors.push(error(format!("plugin `{name}` {}", PluginError::Reported(message))));
+                return evaluation;
+            }
+            Err(err) => {
+                let mut message = format!("plugin `{name}` {err}");
+                if matches!(err, PluginError::Timeout(_)) && self.is_disabled() {
+                    let _ = write!(
+                        message,
+                        "; after {MAX_TIMEOUTS} time-outs it is not run on the remaining files"
+                    );
+                }
+                evaluation.errors.push(error(message));
+                return evaluation;
+            }
+        };
+        let returned = findings.len();
+        for finding in findings.into_iter().take(self.max_findings) {
+            match self.finding(doc, finding) {
+                Ok(finding) => evaluation.findings.push(finding),
+                Err(message) => evaluation
+                    .errors
+                    .push(error(format!("plugin `{name}` returned a malformed finding: {message}"))),
+            }
+        }
+        if returned > self.max_findings {
+            evaluation.errors.push(error(format!(
+                "plugin `{name}` returned {returned} findings for one file; only the first {} are kept",
+                self.max_findings
+            )));
+        }
+        evaluation
+    }
+
+    fn finding(&self, doc: &Document, finding: wit::Finding) -> Result<Finding, String> {
+        let rule = self.rules.iter().find(|r| r.id.as_str() == finding.rule).ok_or_else(|| {
+            format!("rule `{}` is not one the plugin declares", truncate(finding.rule.clone(), 100))
+        })?;
+        let (file, span) = locate(doc, finding.node)?;
+        let related = finding
+            .related
+            .into_iter()
+            .map(|r| {
+                let (file, span) = locate(doc, r.node)?;
+                Ok(Related { file, span, message: truncate(r.message, MAX_MESSAGE) })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Finding {
+            rule: RuleId::clone(&rule.id),
+            severity: finding.severity.map_or(rule.severity, convert::severity),
+            message: truncate(finding.message, MAX_MESSAGE),
+            location: file.location(span),
+            file,
+            span,
+            related,
+            plugin: self.info.name.clone(),
+        })
+    }
+}
+
+fn locate(
+    doc: &Document,
+    node: u32,
+) -> Result<(std::sync::Arc<rampart_model::SourceFile>, rampart_model::Span), String> {
+    let node_ref = doc
+        .get(node)
+        .ok_or_else(|| format!("it names node {node}, but the document has {} nodes", doc.nodes().len()))?;
+    let node = node_ref.node();
+    let file = doc
+        .files
+        .get(node.file as usize)
+        .ok_or_else(|| format!("node {} belongs to no file", node_ref.id()))?
+        .clone();
+    Ok((file, node.span))
+}
+
+fn truncate(mut text: String, max: usize) -> String {
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push('…');
+    }
+    text
+}

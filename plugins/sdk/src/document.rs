@@ -1,0 +1,199 @@
+//! A read-only view of the document a plugin is handed.
+//!
+//! The host sends the document as a flat arena (see the WIT contract); [`Node`] hides the
+//! indices so that a rule reads like a walk over a tree.
+
+use crate::Format;
+use crate::bindings::rampart::plugin::types as wit;
+
+/// The document being checked: one file, or for Terraform one module directory.
+pub struct Document {
+    raw: wit::Document,
+}
+
+/// What a node is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Map,
+    List,
+    String,
+    Number,
+    Bool,
+    Null,
+    /// A value that cannot be known statically. Never report it as a violation.
+    Unknown,
+}
+
+/// A node's value, for `match`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value<'a> {
+    Map,
+    List,
+    String(&'a str),
+    /// The literal as written, and its value when it parses as a number.
+    Number(&'a str, Option<f64>),
+    Bool(bool),
+    Null,
+    /// What the value depends on, e.g. "ARG USERNAME has no default value".
+    Unknown(&'a str),
+}
+
+impl Document {
+    pub(crate) fn new(raw: wit::Document) -> Self {
+        Self { raw }
+    }
+
+    pub fn format(&self) -> Format {
+        self.raw.format
+    }
+
+    /// The path as the user would type it.
+    pub fn path(&self) -> &str {
+        &self.raw.path
+    }
+
+    pub fn root(&self) -> Node<'_> {
+        Node { doc: self, id: 0 }
+    }
+
+    pub(crate) fn len(&self) -> u32 {
+        u32::try_from(self.raw.nodes.len()).unwrap_or(u32::MAX)
+    }
+
+    fn text(&self, text: wit::Text) -> &str {
+        let start = text.offset as usize;
+        self.raw.strings.get(start..start + text.len as usize).unwrap_or("")
+    }
+}
+
+/// A node of the document. Cheap to copy.
+#[derive(Clone, Copy)]
+pub struct Node<'a> {
+    doc: &'a Document,
+    id: u32,
+}
+
+impl std::fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Node({} {:?} {:?})", self.id, self.kind(), self.value())
+    }
+}
+
+impl<'a> Node<'a> {
+    pub(crate) fn id(self) -> u32 {
+        self.id
+    }
+
+    /// Whether two nodes are the same node of the same document.
+    pub fn is(self, other: Node<'_>) -> bool {
+        self.id == other.id && std::ptr::eq(self.doc, other.doc)
+    }
+
+    fn raw(self) -> Option<&'a wit::Node> {
+        self.doc.raw.nodes.get(self.id as usize)
+    }
+
+    pub fn kind(self) -> Kind {
+        match self.raw().map(|n| n.kind) {
+            Some(wit::NodeKind::Map) => Kind::Map,
+            Some(wit::NodeKind::List) => Kind::List,
+            Some(wit::NodeKind::String) => Kind::String,
+            Some(wit::NodeKind::Number) => Kind::Number,
+            Some(wit::NodeKind::Boolean) => Kind::Bool,
+            Some(wit::NodeKind::Unknown) => Kind::Unknown,
+            Some(wit::NodeKind::Null) | None => Kind::Null,
+        }
+    }
+
+    pub fn value(self) -> Value<'a> {
+        let text = self.text();
+        match self.kind() {
+            Kind::Map => Value::Map,
+            Kind::List => Value::List,
+            Kind::String => Value::String(text),
+            Kind::Number => Value::Number(text, text.parse().ok()),
+            Kind::Bool => Value::Bool(text == "true"),
+            Kind::Null => Value::Null,
+            Kind::Unknown => Value::Unknown(text),
+        }
+    }
+
+    /// The raw scalar text: a string's value, a number's literal, "true"/"false", or what
+    /// an unknown value depends on. Empty for maps, lists and null.
+    pub fn text(self) -> &'a str {
+        self.raw().map_or("", |n| self.doc.text(n.value))
+    }
+
+    /// The key of this entry when the parent is a map.
+    pub fn key(self) -> Option<&'a str> {
+        let parent = self.parent()?;
+        (parent.kind() == Kind::Map).then(|| self.raw().map_or("", |n| self.doc.text(n.key)))
+    }
+
+    /// The value, if this is a string.
+    pub fn str(self) -> Option<&'a str> {
+        (self.kind() == Kind::String).then(|| self.text())
+    }
+
+    pub fn as_bool(self) -> Option<bool> {
+        (self.kind() == Kind::Bool).then(|| self.text() == "true")
+    }
+
+    pub fn as_f64(self) -> Option<f64> {
+        (self.kind() == Kind::Number).then(|| self.text().parse().ok()).flatten()
+    }
+
+    pub fn as_i64(self) -> Option<i64> {
+        (self.kind() == Kind::Number).then(|| self.text().parse().ok()).flatten()
+    }
+
+    pub fn is_unknown(self) -> bool {
+        self.kind() == Kind::Unknown
+    }
+
+    pub fn parent(self) -> Option<Node<'a>> {
+        let parent = self.raw()?.parent;
+        (self.id != 0).then_some(Node { doc: self.doc, id: parent })
+    }
+
+    /// The children of a map (its entries' values) or of a list (its items), in order.
+    pub fn children(self) -> impl ExactSizeIterator<Item = Node<'a>> + DoubleEndedIterator + 'a {
+        let doc = self.doc;
+        let (first, count) = self.raw().map_or((0, 0), |n| (n.first_child, n.child_count));
+        let end = first.saturating_add(count).min(doc.len());
+        (first.min(end)..end).map(move |id| Node { doc, id })
+    }
+
+    /// A map's entries as `(key, value)` pairs.
+    pub fn entries(self) -> impl Iterator<Item = (&'a str, Node<'a>)> + 'a {
+        let is_map = self.kind() == Kind::Map;
+        self.children().filter(move |_| is_map).map(|c| (c.key().unwrap_or(""), c))
+    }
+
+    /// The value of a map entry.
+    pub fn get(self, key: &str) -> Option<Node<'a>> {
+        self.entries().find(|&(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Follows a path of map keys: `node.at(&["from", "image"])`.
+    pub fn at(self, path: &[&str]) -> Option<Node<'a>> {
+        path.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    /// A list's item by position.
+    pub fn item(self, index: usize) -> Option<Node<'a>> {
+        if self.kind() != Kind::List {
+            return None;
+        }
+        self.children().nth(index)
+    }
+
+    /// The number of children.
+    pub fn len(self) -> usize {
+        self.children().len()
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+}

@@ -1,0 +1,224 @@
+//! The `rampart` command as a user runs it: exit codes, paths, config, cache, determinism.
+
+mod support;
+
+use std::path::Path;
+
+use support::{finding_keys, rampart, run, test_plugin};
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const ROOT_IMAGE: &str = "FROM alpine:3.20\nRUN apk add curl\n";
+const USER_IMAGE: &str = "FROM alpine:3.20\nUSER 10001\n";
+
+#[test]
+fn the_second_run_loads_compiled_plugins_from_the_cache() {
+    let cache = tempfile::tempdir().unwrap();
+    let scan = || {
+        let out = run(rampart().env("RAMPART_CACHE_DIR", cache.path()).args([
+            "scan",
+            "fixtures/seeds",
+            "--verbose",
+            "--format",
+            "json",
+        ]));
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        out
+    };
+    let first = scan();
+    assert!(first.stderr.contains("plugin cache: 0 hits, 1 compiled, 0 corrupt"), "{}", first.stderr);
+    let entries: Vec<_> = std::fs::read_dir(cache.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(entries.len(), 1, "one compiled artifact per plugin: {entries:?}");
+    let second = scan();
+    assert!(second.stderr.contains("plugin cache: 1 hits, 0 compiled, 0 corrupt"), "{}", second.stderr);
+    assert_eq!(first.stdout, second.stdout, "same report from a cached plugin");
+
+    // A damaged entry is detected, recompiled and replaced.
+    let mut bytes = std::fs::read(&entries[0]).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&entries[0], &bytes).unwrap();
+    let third = scan();
+    assert!(
+        third.stderr.contains("plugin cache: 0 hits, 1 compiled, 1 corrupt entries rebuilt"),
+        "{}",
+        third.stderr
+    );
+    assert_eq!(first.stdout, third.stdout);
+    let fourth = scan();
+    assert!(fourth.stderr.contains("plugin cache: 1 hits, 0 compiled, 0 corrupt"), "{}", fourth.stderr);
+
+    // A truncated entry too.
+    std::fs::write(&entries[0], &bytes[..10]).unwrap();
+    assert!(scan().stderr.contains("1 corrupt entries rebuilt"));
+}
+
+#[test]
+fn an_unusable_cache_directory_degrades_to_compiling_with_a_notice() {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let out = run(rampart().env("RAMPART_CACHE_DIR", file.path().join("cache")).args([
+        "scan",
+        "fixtures/seeds",
+        "--verbose",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(out.code, 1, "the scan itself is unaffected: {}", out.stderr);
+    assert!(out.stderr.contains("warning: the plugin cache directory"), "{}", out.stderr);
+    assert!(out.stderr.contains("plugins will be compiled on every run"), "{}", out.stderr);
+    assert!(out.stderr.contains("0 hits, 1 compiled"), "{}", out.stderr);
+    assert_eq!(out.json()["findings"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..60 {
+        let text = if i % 3 == 0 { USER_IMAGE } else { ROOT_IMAGE };
+        write(dir.path(), &format!("svc{}/{}/Dockerfile", i % 7, i), text);
+    }
+    // A plugin with several findings and errors per file makes the ordering work harder.
+    let bad_node = test_plugin("bad-node");
+    let scan = |jobs: &str, format: &str| {
+        let out = run(rampart()
+            .current_dir(dir.path())
+            .args(["scan", ".", "--color", "never", "--format", format, "--jobs", jobs, "--plugin"])
+            .arg(&bad_node));
+        assert_eq!(out.code, 3, "{}", out.stderr);
+        out.stdout
+    };
+    for format in ["json", "human"] {
+        let one = scan("1", format);
+        assert_eq!(one, scan("8", format), "{format} output differs between --jobs 1 and --jobs 8");
+        assert_eq!(one, scan("2", format));
+    }
+    let report: serde_json::Value = serde_json::from_str(&scan("8", "json")).unwrap();
+    let keys = finding_keys(&report);
+    assert_eq!(keys.iter().filter(|k| k.3 == "non-root/dockerfile-user").count(), 40);
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "findings are ordered by path, line, column, rule");
+    assert!(keys[0].0.starts_with("svc0/"), "paths are relative, as typed: {}", keys[0].0);
+}
+
+#[test]
+fn a_missing_path_is_a_usage_error() {
+    let out = run(rampart().args(["scan", "no/such/dir"]));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no/such/dir: no such file or directory"), "{}", out.stderr);
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    assert_eq!(run(rampart().args(["scan", "--fail-on", "severe"])).code, 2);
+    assert_eq!(run(rampart().args(["scan", "--format", "xml"])).code, 2);
+    assert_eq!(run(rampart().args(["scan", "--plugin-timeout", "-1", "fixtures/seeds"])).code, 2);
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let scan = |threshold: &str| run(rampart().args(["scan", "fixtures/seeds", "--fail-on", threshold])).code;
+    assert_eq!(scan("high"), 1);
+    assert_eq!(scan("medium"), 1);
+    assert_eq!(scan("critical"), 0);
+    assert_eq!(scan("none"), 0);
+}
+
+#[test]
+fn gitignore_rampartignore_and_exclude_are_respected() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app/Dockerfile", ROOT_IMAGE);
+    write(dir.path(), "vendor/Dockerfile", ROOT_IMAGE);
+    write(dir.path(), "generated/Dockerfile", ROOT_IMAGE);
+    write(dir.path(), "legacy/Dockerfile", ROOT_IMAGE);
+    write(dir.path(), ".gitignore", "generated/\n");
+    write(dir.path(), ".rampartignore", "legacy/\n");
+    let scan = |args: &[&str]| {
+        let out = run(rampart().current_dir(dir.path()).args(["scan", "--format", "json"]).args(args));
+        finding_keys(&out.json()).into_iter().map(|k| k.0).collect::<Vec<_>>()
+    };
+    assert_eq!(scan(&[]), ["app/Dockerfile", "vendor/Dockerfile"]);
+    assert_eq!(scan(&["--exclude", "vendor/"]), ["app/Dockerfile"]);
+    // An excluded file stays excluded when named explicitly (pre-commit passes file names).
+    assert!(scan(&["--exclude", "vendor/", "vendor/Dockerfile"]).is_empty());
+}
+
+#[test]
+fn a_file_that_does_not_parse_is_an_error_with_its_location_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good/Dockerfile", ROOT_IMAGE);
+    write(dir.path(), "bad/Dockerfile", "FROM alpine\nFORM oops\n");
+    write(dir.path(), "latin1/Dockerfile", "");
+    std::fs::write(dir.path().join("latin1/Dockerfile"), b"FROM alpine\nLABEL a=\xe9\n").unwrap();
+    let out = run(rampart().current_dir(dir.path()).args(["scan", "--format", "json"]));
+    assert_eq!(out.code, 3, "a parse error fails closed");
+    let report = out.json();
+    assert_eq!(
+        finding_keys(&report),
+        [("good/Dockerfile".to_owned(), 1, 1, "non-root/dockerfile-user".to_owned())]
+    );
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_eq!(errors[0]["path"], "bad/Dockerfile");
+    assert_eq!(errors[0]["kind"], "parse");
+    assert_eq!((errors[0]["line"].as_u64(), errors[0]["column"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(errors[1]["path"], "latin1/Dockerfile");
+    assert!(errors[1]["message"].as_str().unwrap().contains("not valid UTF-8"), "{}", errors[1]);
+}
+
+#[test]
+fn the_config_file_loads_plugins_and_rejects_unknown_keys_with_their_location() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", USER_IMAGE);
+    let plugin = test_plugin("bad-node");
+    write(
+        dir.path(),
+        "rampart.toml",
+        &format!("[plugins]\nload = [{:?}]\n\n[scan]\nfail-on = \"critical\"\n", plugin.to_str().unwrap()),
+    );
+    let out = run(rampart().current_dir(dir.path()).args(["scan", "--format", "json"]));
+    assert_eq!(out.code, 3, "bad-node's malformed findings are errors: {}", out.stderr);
+    assert!(out.json()["findings"].as_array().unwrap().iter().any(|f| f["plugin"] == "bad-node"));
+
+    write(dir.path(), "rampart.toml", "[scan]\nexclude = []\nfail_on = \"high\"\n");
+    let out = run(rampart().current_dir(dir.path()).args(["scan"]));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("invalid config file rampart.toml"), "{}", out.stderr);
+    assert!(out.stderr.contains("line 3"), "the error points at the line: {}", out.stderr);
+    assert!(out.stderr.contains("unknown field `fail_on`"), "{}", out.stderr);
+}
+
+#[test]
+fn rules_lists_every_rule_with_its_metadata() {
+    let out = run(rampart().args(["rules", "--format", "json"]));
+    assert_eq!(out.code, 0);
+    let rules = out.json();
+    let rule =
+        rules.as_array().unwrap().iter().find(|r| r["id"] == "non-root/dockerfile-user").expect("listed");
+    assert_eq!(rule["severity"], "high");
+    assert_eq!(rule["formats"], serde_json::json!(["dockerfile"]));
+    assert_eq!(rule["plugin"], "non-root");
+    for field in ["title", "rationale", "remediation"] {
+        assert!(!rule[field].as_str().unwrap().is_empty(), "{field}");
+    }
+    assert!(rule["references"].as_array().unwrap().iter().any(|r| r == "NIST SP 800-53 AC-6"));
+
+    let human = run(rampart().args(["rules"]));
+    assert!(human.stdout.contains("non-root/dockerfile-user  high"), "{}", human.stdout);
+}
+
+#[test]
+fn output_goes_to_the_file_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let out = run(rampart().args(["scan", "fixtures/seeds", "--format", "json", "--output"]).arg(&report));
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.is_empty());
+    let written: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(written["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(written["format_version"], 1);
+}
