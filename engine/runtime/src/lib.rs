@@ -14,8 +14,7 @@ mod plugin;
 mod sandbox;
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -49,7 +48,9 @@ pub struct Runtime {
     linker: wasmtime::component::Linker<sandbox::StoreState>,
     cache: cache::CompileCache,
     limits: Limits,
-    ticker: Option<(Arc<AtomicBool>, JoinHandle<()>)>,
+    /// Dropping the sender stops the ticker at once (a sleeping ticker would make every run
+    /// wait up to one tick on exit).
+    ticker: Option<(mpsc::Sender<()>, JoinHandle<()>)>,
 }
 
 impl Runtime {
@@ -65,13 +66,11 @@ impl Runtime {
         let linker = sandbox::linker(&engine)?;
         let cache = cache::CompileCache::new(&engine, cache_dir);
 
-        let stop = Arc::new(AtomicBool::new(false));
+        let (stop, stopped) = mpsc::channel::<()>();
         let ticker = {
             let engine = engine.clone();
-            let stop = stop.clone();
             std::thread::Builder::new().name("rampart-epoch".into()).spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    std::thread::sleep(EPOCH_TICK);
+                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(EPOCH_TICK) {
                     engine.increment_epoch();
                 }
             })?
@@ -102,7 +101,7 @@ impl Runtime {
 impl Drop for Runtime {
     fn drop(&mut self) {
         if let Some((stop, handle)) = self.ticker.take() {
-            stop.store(true, Ordering::Relaxed);
+            drop(stop);
             let _ = handle.join();
         }
     }
