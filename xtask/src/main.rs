@@ -1,1 +1,131 @@
-fn main() {}
+//! Chores: `cargo xtask gen-corpus` and `cargo xtask bench`.
+//!
+//! Benchmarks are commands, never timed assertions in tests; their results are recorded in
+//! BENCHMARKS.md with the command that reproduces them.
+
+mod corpus;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "usage:
+  cargo xtask gen-corpus [--files N] [--seed S] [--out DIR]
+      writes N generated Dockerfiles (default 10000, seed 1) to DIR (default target/corpus)
+  cargo xtask bench [--files N] [--runs R]
+      builds rampart in release mode and measures, with hyperfine: one-file scans with a warm
+      and a cold compiled-plugin cache, and a scan of N generated Dockerfiles (default 10000)";
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first() else {
+        bail!("{USAGE}");
+    };
+    let flag = |name: &str| -> Option<&str> {
+        args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
+    };
+    let number = |name: &str, default: u64| -> Result<u64> {
+        flag(name).map_or(Ok(default), |v| v.parse().with_context(|| format!("{name} takes a number")))
+    };
+    match command.as_str() {
+        "gen-corpus" => {
+            let out = flag("--out").map_or_else(|| repo().join("target/corpus"), PathBuf::from);
+            let files = corpus::generate(&out, number("--files", 10_000)?, number("--seed", 1)?)?;
+            println!("wrote {files} files to {}", out.display());
+            Ok(())
+        }
+        "bench" => bench(number("--files", 10_000)?, number("--runs", 10)?),
+        _ => bail!("unknown command `{command}`\n{USAGE}"),
+    }
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn bench(files: u64, runs: u64) -> Result<()> {
+    let repo = repo();
+    run(Command::new("cargo").current_dir(&repo).args([
+        "build",
+        "--release",
+        "--locked",
+        "--bin",
+        "rampart",
+    ]))?;
+    let rampart = repo.join("target/release/rampart").canonicalize()?;
+    let work = repo.join("target/bench");
+    let corpus = work.join("corpus");
+    let cache = work.join("cache");
+    std::fs::create_dir_all(&work)?;
+    if corpus.exists() {
+        std::fs::remove_dir_all(&corpus)?;
+    }
+    corpus::generate(&corpus, files, 1)?;
+    let one_file = repo.join("fixtures/seeds/000-masterx/frontend.Dockerfile");
+    let scan = |path: &Path| {
+        format!(
+            "{} scan {} --fail-on none --format json --output /dev/null",
+            rampart.display(),
+            path.display()
+        )
+    };
+    let runs = runs.to_string();
+    let cache_dir = cache.display().to_string();
+    let corpus_name = format!("{files} Dockerfiles, warm cache");
+    // One hyperfine run per case: a `--prepare` given once applies to every command.
+    let cases: [(&str, &Path, Option<String>); 3] = [
+        ("one Dockerfile, warm cache", &one_file, None),
+        ("one Dockerfile, cold cache", &one_file, Some(format!("rm -rf {cache_dir}"))),
+        (&corpus_name, &corpus, None),
+    ];
+    let mut table = String::new();
+    for (index, (name, path, prepare)) in cases.iter().enumerate() {
+        let export = work.join(format!("case-{index}.md"));
+        let mut hyperfine = Command::new("hyperfine");
+        hyperfine
+            .env("RAMPART_CACHE_DIR", &cache)
+            .args(["-N", "--warmup", "3", "--runs", &runs, "--export-markdown"])
+            .arg(&export)
+            .args(["--command-name", name]);
+        if let Some(prepare) = prepare {
+            hyperfine.arg("--prepare").arg(prepare);
+        }
+        run(hyperfine.arg(scan(path))).context("is hyperfine installed? (apt-get install hyperfine)")?;
+        let markdown = std::fs::read_to_string(&export)?;
+        // Keep the header of the first table only.
+        let skip = if index == 0 { 0 } else { 2 };
+        for line in markdown.lines().skip(skip) {
+            table.push_str(line);
+            table.push('\n');
+        }
+    }
+    println!("\n{table}");
+    println!(
+        "machine: {} cores; {}",
+        std::thread::available_parallelism().map_or(0, usize::from),
+        cpu_model()
+    );
+    Ok(())
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(str::trim)
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned())
+}
+
+fn run(command: &mut Command) -> Result<()> {
+    let status = command.status().with_context(|| format!("could not run {command:?}"))?;
+    if !status.success() {
+        bail!("{command:?} failed: {status}");
+    }
+    Ok(())
+}
