@@ -212,6 +212,19 @@ fn rules_lists_every_rule_with_its_metadata() {
 }
 
 #[test]
+fn a_named_file_in_no_format_rampart_reads_is_noted_not_silently_passed() {
+    let out =
+        run(rampart().args(["scan", "README.md", "fixtures/seeds/001-course-companion", "--format", "json"]));
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stderr.contains("note: README.md is not in a format rampart reads; skipped"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.json()["summary"]["files"], 2);
+}
+
+#[test]
 fn output_goes_to_the_file_named() {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("report.json");

@@ -16,7 +16,7 @@ mod support;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use support::{rampart, repo, run};
+use support::{finding_rows, rampart, repo, run};
 
 /// (path, line, column, rule, severity)
 type Expected = (String, u64, u64, String, String);
@@ -69,20 +69,7 @@ fn every_rule_matches_its_marked_fixtures() {
     let out = run(rampart().args(["scan", "fixtures/rules", "--format", "json", "--fail-on", "none"]));
     assert_eq!(out.code, 0, "fixtures yield no errors: {}", out.stdout);
     let report = out.json();
-    let actual: BTreeSet<Expected> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().to_owned(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-                f["rule"].as_str().unwrap().to_owned(),
-                f["severity"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let actual: BTreeSet<Expected> = finding_rows(&report).into_iter().collect();
 
     let mut expected = BTreeSet::new();
     let mut checked_files = 0;

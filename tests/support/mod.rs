@@ -63,19 +63,27 @@ pub fn test_plugin(package: &str) -> PathBuf {
         .clone()
 }
 
-/// The findings of a JSON report as `(path, line, column, rule)`.
-pub fn finding_keys(report: &serde_json::Value) -> Vec<(String, u64, u64, String)> {
+/// The findings of a JSON report as `(path, line, column, rule, severity)`.
+pub fn finding_rows(report: &serde_json::Value) -> Vec<(String, u64, u64, String, String)> {
+    let text = |v: &serde_json::Value| v.as_str().expect("a string field").to_owned();
+    let number = |v: &serde_json::Value| v.as_u64().expect("a number field");
     report["findings"]
         .as_array()
         .expect("findings is an array")
         .iter()
         .map(|f| {
             (
-                f["path"].as_str().unwrap().to_owned(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-                f["rule"].as_str().unwrap().to_owned(),
+                text(&f["path"]),
+                number(&f["line"]),
+                number(&f["column"]),
+                text(&f["rule"]),
+                text(&f["severity"]),
             )
         })
         .collect()
+}
+
+/// The findings of a JSON report as `(path, line, column, rule)`.
+pub fn finding_keys(report: &serde_json::Value) -> Vec<(String, u64, u64, String)> {
+    finding_rows(report).into_iter().map(|(path, line, column, rule, _)| (path, line, column, rule)).collect()
 }

@@ -15,6 +15,8 @@ pub struct Candidate {
     /// The path as the user would type it: relative to the current directory when possible.
     pub display: String,
     pub hint: NameHint,
+    /// Named on the command line (not found by walking a directory).
+    pub explicit: bool,
 }
 
 /// Walks `roots` and returns the candidates in a deterministic order. A root that does not
@@ -43,15 +45,18 @@ pub fn discover(roots: &[PathBuf], excludes: &[String]) -> Result<Vec<Candidate>
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
+        let explicit = entry.depth() == 0;
         let path = entry.into_path();
         if excluded(&excludes, &cwd, &path) {
             continue;
         }
         let hint = rampart_parse::hint(&path);
-        if hint == NameHint::Skip {
+        // A file the user named is kept even when its name says nothing, so the scan can
+        // say it was skipped instead of passing over it in silence.
+        if hint == NameHint::Skip && !explicit {
             continue;
         }
-        candidates.push(Candidate { display: display_path(&cwd, &path), path, hint });
+        candidates.push(Candidate { display: display_path(&cwd, &path), path, hint, explicit });
     }
     candidates.sort_by(|a, b| a.display.cmp(&b.display));
     candidates.dedup_by(|a, b| a.display == b.display);

@@ -62,6 +62,9 @@ fn scan(args: &ScanArgs) -> Result<Exit> {
     let loaded = pool.install(|| Loaded::load(&args.plugin, &config, limits))?;
     let outcome = pool.install(|| scan::scan(&candidates, &loaded.plugins));
 
+    for path in &outcome.skipped {
+        eprintln!("note: {path} is not in a format rampart reads; skipped");
+    }
     let report = Report {
         findings: &outcome.findings,
         errors: &outcome.errors,

@@ -21,18 +21,27 @@ pub struct Outcome {
     pub errors: Vec<ScanError>,
     /// Files that were in a format rampart reads (whether or not they parsed).
     pub files: usize,
+    /// Files named on the command line that are not in a format rampart reads.
+    pub skipped: Vec<String>,
+}
+
+impl Outcome {
+    fn merge(mut self, other: Outcome) -> Outcome {
+        let Outcome { findings, errors, files, skipped } = other;
+        self.findings.extend(findings);
+        self.errors.extend(errors);
+        self.files += files;
+        self.skipped.extend(skipped);
+        self
+    }
 }
 
 pub fn scan(candidates: &[Candidate], plugins: &[Plugin]) -> Outcome {
-    let mut outcome = candidates.par_iter().map(|candidate| scan_file(candidate, plugins)).reduce(
-        Outcome::default,
-        |mut a, b| {
-            a.findings.extend(b.findings);
-            a.errors.extend(b.errors);
-            a.files += b.files;
-            a
-        },
-    );
+    let mut outcome = candidates
+        .par_iter()
+        .map(|candidate| scan_file(candidate, plugins))
+        .reduce(Outcome::default, Outcome::merge);
+    outcome.skipped.sort();
     outcome.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome
         .errors
@@ -44,7 +53,12 @@ fn scan_file(candidate: &Candidate, plugins: &[Plugin]) -> Outcome {
     let mut outcome = Outcome::default();
     let source = match read(candidate) {
         Ok(Some(source)) => source,
-        Ok(None) => return outcome,
+        Ok(None) => {
+            if candidate.explicit {
+                outcome.skipped.push(candidate.display.clone());
+            }
+            return outcome;
+        }
         Err(error) => {
             outcome.files = 1;
             outcome.errors.push(error);
@@ -79,6 +93,11 @@ fn evaluate(document: &Document, plugins: &[Plugin]) -> Vec<rampart_runtime::Eva
 
 /// Reads a candidate; `Ok(None)` when its content shows it is not a format rampart reads.
 fn read(candidate: &Candidate) -> Result<Option<(rampart_model::Format, Arc<SourceFile>)>, ScanError> {
+    let named_format = match candidate.hint {
+        NameHint::Format(format) => Some(format),
+        NameHint::Sniff => None,
+        NameHint::Skip => return Ok(None),
+    };
     let io_error = |message: String| ScanError::new(ErrorKind::Io, Some(candidate.display.clone()), message);
     let size = std::fs::metadata(&candidate.path)
         .map_err(|e| io_error(format!("could not read the file: {e}")))?
@@ -92,13 +111,9 @@ fn read(candidate: &Candidate) -> Result<Option<(rampart_model::Format, Arc<Sour
     }
     let bytes =
         std::fs::read(&candidate.path).map_err(|e| io_error(format!("could not read the file: {e}")))?;
-    let format = match candidate.hint {
-        NameHint::Format(format) => format,
-        NameHint::Sniff => match rampart_parse::detect(&candidate.path, &bytes[..bytes.len().min(4096)]) {
-            Some(format) => format,
-            None => return Ok(None),
-        },
-        NameHint::Skip => return Ok(None),
+    let sniffed = || rampart_parse::detect(&candidate.path, &bytes[..bytes.len().min(4096)]);
+    let Some(format) = named_format.or_else(sniffed) else {
+        return Ok(None);
     };
     let text = String::from_utf8(bytes).map_err(|e| {
         ScanError::new(
