@@ -112,3 +112,28 @@ impl Drop for Runtime {
 pub(crate) fn anyhow_error(err: wasmtime::Error) -> anyhow::Error {
     anyhow::anyhow!("{err:#}")
 }
+
+/// Cuts text a plugin produced to at most `max` bytes (on a character boundary), marking the
+/// cut with `…`: messages only have to explain, and a plugin must not flood the report.
+pub(crate) fn truncate(mut text: String, max: usize) -> String {
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push('…');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn truncation_respects_character_boundaries() {
+        assert_eq!(super::truncate("short".into(), 10), "short");
+        // "é" is two bytes: a cut at byte 2 would split it.
+        assert_eq!(super::truncate("aéb".into(), 2), "a…");
+        assert_eq!(super::truncate("abcdef".into(), 3), "abc…");
+    }
+}

@@ -19,7 +19,7 @@ use crate::contract::ContractError;
 use crate::sandbox::{
     self, Plugin as Bindings, PluginPre as BindingsPre, StoreState, rampart::plugin::types as wit,
 };
-use crate::{Runtime, convert};
+use crate::{Runtime, convert, truncate};
 
 /// After this many time-outs a plugin is not called again in this scan: a plugin that hangs
 /// on every file would otherwise cost its whole deadline per file.
@@ -258,7 +258,10 @@ impl Plugin {
         let findings = match answer {
             Ok(Ok(findings)) => findings,
             Ok(Err(message)) => {
-                evaluation.errors.push(error(format!("plugin `{name}` {}", PluginError::Reported(message))));
+                evaluation.errors.push(error(format!(
+                    "plugin `{name}` {}",
+                    PluginError::Reported(truncate(message, MAX_MESSAGE))
+                )));
                 return evaluation;
             }
             Err(err) => {
@@ -331,16 +334,4 @@ fn locate(
         .ok_or_else(|| format!("node {} belongs to no file", node_ref.id()))?
         .clone();
     Ok((file, node.span))
-}
-
-fn truncate(mut text: String, max: usize) -> String {
-    if text.len() > max {
-        let mut end = max;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        text.truncate(end);
-        text.push('…');
-    }
-    text
 }

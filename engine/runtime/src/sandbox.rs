@@ -56,15 +56,8 @@ impl ResourceLimiter for StoreState {
 }
 
 impl rampart::plugin::host::Host for StoreState {
-    fn panic_message(&mut self, mut message: String) {
-        if message.len() > MAX_PANIC_MESSAGE {
-            let mut end = MAX_PANIC_MESSAGE;
-            while !message.is_char_boundary(end) {
-                end -= 1;
-            }
-            message.truncate(end);
-        }
-        self.panic = Some(message);
+    fn panic_message(&mut self, message: String) {
+        self.panic = Some(crate::truncate(message, MAX_PANIC_MESSAGE));
     }
 }
 
