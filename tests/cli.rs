@@ -171,6 +171,23 @@ fn a_file_that_does_not_parse_is_an_error_with_its_location_and_the_scan_goes_on
 }
 
 #[test]
+fn env_files_are_read_and_a_malformed_one_is_an_error_with_its_location() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".env", "# local settings\nexport PORT=8080\nDATABASE_URL=\"postgres://db/app\"\n");
+    write(dir.path(), "config/prod.env", "LOG_LEVEL=info\nnot an assignment\n");
+    write(dir.path(), ".envrc", "use flake\n");
+    let out = run(rampart().current_dir(dir.path()).args(["scan", "--format", "json"]));
+    assert_eq!(out.code, 3, "{}", out.stdout);
+    let report = out.json();
+    assert_eq!(report["summary"]["files"], 2, ".env and prod.env, not direnv's .envrc");
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["path"], "config/prod.env");
+    assert_eq!(errors[0]["kind"], "parse");
+    assert_eq!(errors[0]["line"], 2);
+}
+
+#[test]
 fn the_config_file_loads_plugins_and_rejects_unknown_keys_with_their_location() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "Dockerfile", USER_IMAGE);

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use rampart_model::{Document, Format, SourceFile, Span};
 
 pub mod dockerfile;
+pub mod env;
 
 /// Why a file could not be parsed, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +28,7 @@ impl ParseError {
 pub fn parse(format: Format, file: Arc<SourceFile>) -> Result<Document, ParseError> {
     match format {
         Format::Dockerfile => dockerfile::parse(file),
+        Format::Env => env::parse(file),
         other => Err(ParseError::new(Span::default(), format!("{other} files are not supported yet"))),
     }
 }
@@ -56,6 +58,14 @@ pub fn hint(path: &Path) -> NameHint {
         || lower.ends_with(".containerfile");
     if is_dockerfile_name {
         return NameHint::Format(Format::Dockerfile);
+    }
+    // As Docker Compose and dotenv name them: `.env`, `.env.production`, `db.env`. Not
+    // `.envrc` (direnv's shell script).
+    if lower == ".env"
+        || lower.starts_with(".env.")
+        || Path::new(&lower).extension().is_some_and(|e| e == "env")
+    {
+        return NameHint::Format(Format::Env);
     }
     if Path::new(&lower).extension().is_none() && !lower.starts_with('.') {
         NameHint::Sniff
@@ -111,6 +121,11 @@ mod tests {
         assert_eq!(detect(Path::new("build"), b"echo hello\n"), None);
         assert_eq!(detect(Path::new("notes.txt"), b"FROM alpine\n"), None);
         assert_eq!(hint(Path::new("README.md")), NameHint::Skip);
+        for name in [".env", ".env.production", ".env.example", "db.env", "prod.ENV"] {
+            assert_eq!(hint(Path::new(name)), NameHint::Format(Format::Env), "{name}");
+        }
+        assert_eq!(hint(Path::new(".envrc")), NameHint::Skip);
+        assert_eq!(hint(Path::new("environment.yaml")), NameHint::Skip);
         assert_eq!(hint(Path::new("LICENSE")), NameHint::Sniff);
     }
 }
