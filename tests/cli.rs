@@ -188,6 +188,86 @@ fn env_files_are_read_and_a_malformed_one_is_an_error_with_its_location() {
 }
 
 #[test]
+fn kubernetes_manifests_are_read_helm_templates_are_noted_once_and_bad_yaml_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "k8s/app.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers: []\n",
+    );
+    write(
+        dir.path(),
+        "chart/templates/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  labels:\n    {{- include \"labels\" . | nindent 4 }}\n",
+    );
+    write(dir.path(), "k8s/broken.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n");
+    write(dir.path(), ".github/workflows/ci.yml", "name: CI\non: push\n");
+
+    let out = run(rampart().current_dir(dir.path()).args(["scan", "--format", "json"]));
+    assert_eq!(out.code, 3, "the duplicate key is an error: {}", out.stdout);
+    let report = out.json();
+    assert_eq!(report["summary"]["files"], 3, "the workflow is not a Kubernetes manifest");
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["path"], "k8s/broken.yaml");
+    assert_eq!((errors[0]["line"].as_u64(), errors[0]["column"].as_u64()), (Some(5), Some(3)));
+    let notices = report["notices"].as_array().unwrap();
+    assert_eq!(notices.len(), 1, "one notice for the whole template, not an error storm: {notices:#?}");
+    assert_eq!(notices[0]["path"], "chart/templates/deployment.yaml");
+    assert_eq!(notices[0]["line"], 4);
+
+    // A notice alone does not fail the gate.
+    std::fs::remove_file(dir.path().join("k8s/broken.yaml")).unwrap();
+    let out = run(rampart().current_dir(dir.path()).args(["scan", "--color", "never"]));
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("notice/not-evaluated"), "{}", out.stdout);
+    assert!(out.stdout.contains("no findings in 2 files; 0 errors; 1 notice"), "{}", out.stdout);
+}
+
+#[test]
+fn a_terraform_module_is_its_directory_and_a_syntax_error_names_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "infra/variables.tf", "variable \"retention\" {\n  default = 7\n}\n");
+    write(dir.path(), "infra/main.tf", "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n}\n");
+    write(dir.path(), "infra/terraform.tfvars", "retention = 30\n");
+    write(dir.path(), "other/main.tf", "locals {\n  a = 1\n}\n");
+
+    let scan =
+        |args: &[&str]| run(rampart().current_dir(dir.path()).args(["scan", "--format", "json"]).args(args));
+    let out = scan(&[]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(out.json()["summary"]["files"], 3, "two modules, three .tf files (tfvars are inputs)");
+
+    // Naming one file of a module reads the whole module, as Terraform would.
+    let out = scan(&["infra/main.tf"]);
+    assert_eq!(out.json()["summary"]["files"], 2);
+
+    write(dir.path(), "infra/network.tf", "resource \"aws_vpc\" \"main\" {\n  cidr_block = \n}\n");
+    let out = scan(&[]);
+    assert_eq!(out.code, 3);
+    let errors = out.json()["errors"].as_array().unwrap().clone();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["path"], "infra/network.tf");
+    assert_eq!(errors[0]["kind"], "parse");
+    assert_eq!(errors[0]["line"], 2);
+}
+
+#[test]
+fn terraform_variables_on_the_command_line_are_checked_before_scanning() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "main.tf", "variable \"x\" {}\n");
+    write(dir.path(), "bad.tfvars", "x = 1\nresource \"a\" \"b\" {}\n");
+    let scan = |args: &[&str]| run(rampart().current_dir(dir.path()).args(["scan"]).args(args));
+    let out = scan(&["--var", "no-equals-sign"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--var needs name=value"), "{}", out.stderr);
+    let out = scan(&["--var-file", "bad.tfvars"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("invalid variable file bad.tfvars:2:"), "{}", out.stderr);
+    assert_eq!(scan(&["--var", "x=1"]).code, 0);
+}
+
+#[test]
 fn the_config_file_loads_plugins_and_rejects_unknown_keys_with_their_location() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "Dockerfile", USER_IMAGE);
@@ -238,7 +318,8 @@ fn a_named_file_in_no_format_rampart_reads_is_noted_not_silently_passed() {
         "{}",
         out.stderr
     );
-    assert_eq!(out.json()["summary"]["files"], 2);
+    // Two Dockerfiles, two env files and one Kubernetes manifest; not the README.
+    assert_eq!(out.json()["summary"]["files"], 5);
 }
 
 #[test]

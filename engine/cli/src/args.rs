@@ -61,6 +61,14 @@ pub struct ScanArgs {
     #[arg(long = "exclude", value_name = "GLOB")]
     pub excludes: Vec<String>,
 
+    /// A Terraform variable file, applied to every module after its own tfvars; repeatable.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+
+    /// A Terraform variable, `NAME=VALUE`, applied after every --var-file; repeatable.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+
     /// Worker threads [default: one per core].
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use rampart_model::Severity;
+use rampart_parse::terraform;
 use rampart_report::{Report, Style};
 use rampart_runtime::Limits;
 
@@ -58,9 +59,10 @@ fn scan(args: &ScanArgs) -> Result<Exit> {
         .build()
         .context("could not start the worker threads")?;
 
+    let terraform_inputs = terraform_inputs(args)?;
     let candidates = discover::discover(&args.paths, &excludes)?;
     let loaded = pool.install(|| Loaded::load(&args.plugin, &config, limits))?;
-    let outcome = pool.install(|| scan::scan(&candidates, &loaded.plugins));
+    let outcome = pool.install(|| scan::scan(&candidates, &loaded.plugins, &terraform_inputs));
 
     for path in &outcome.skipped {
         eprintln!("note: {path} is not in a format rampart reads; skipped");
@@ -68,6 +70,7 @@ fn scan(args: &ScanArgs) -> Result<Exit> {
     let report = Report {
         findings: &outcome.findings,
         errors: &outcome.errors,
+        notices: &outcome.notices,
         rules: loaded.rules(),
         files: outcome.files,
     };
@@ -141,6 +144,25 @@ fn rules(args: &RulesArgs) -> Result<Exit> {
         }
     }
     Ok(Exit::Clean)
+}
+
+/// `--var-file`s then `--var`s, read once and checked before anything is scanned: a typo in
+/// a variable is a usage error, not something to discover per module.
+fn terraform_inputs(args: &ScanArgs) -> Result<terraform::Inputs> {
+    let mut inputs = terraform::Inputs::new();
+    for path in &args.var_files {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("could not read the variable file {}", path.display()))?;
+        let file = std::sync::Arc::new(rampart_model::SourceFile::new(path.display().to_string(), text));
+        inputs.add_tfvars(&file).map_err(|e| {
+            let at = file.location(e.span);
+            anyhow::anyhow!("invalid variable file {}:{}:{}: {}", file.path, at.line, at.column, e.message)
+        })?;
+    }
+    for var in &args.vars {
+        inputs.add_var_arg(var).map_err(anyhow::Error::msg)?;
+    }
+    Ok(inputs)
 }
 
 fn fail_on(args: &ScanArgs, config: &Config) -> Result<Option<Severity>> {

@@ -1,10 +1,12 @@
-//! The scan pipeline: discover -> read and parse (in parallel) -> evaluate every applicable
-//! plugin (in parallel) -> findings and errors in a deterministic order.
+//! The scan pipeline: discover -> read and parse (in parallel; a Terraform module directory is
+//! one document) -> evaluate every applicable plugin (in parallel) -> findings and errors in a
+//! deterministic order.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rampart_model::{Document, ErrorKind, Finding, ScanError, SourceFile};
-use rampart_parse::NameHint;
+use rampart_model::{Document, ErrorKind, Finding, Format, Notice, ScanError, SourceFile};
+use rampart_parse::{NameHint, ParseErrorKind, terraform};
 use rampart_runtime::{Plugin, PreparedDocument};
 use rayon::prelude::*;
 
@@ -23,25 +25,43 @@ pub struct Outcome {
     pub files: usize,
     /// Files named on the command line that are not in a format rampart reads.
     pub skipped: Vec<String>,
+    /// What was deliberately not evaluated (Helm templates).
+    pub notices: Vec<Notice>,
 }
 
 impl Outcome {
     fn merge(mut self, other: Outcome) -> Outcome {
-        let Outcome { findings, errors, files, skipped } = other;
+        let Outcome { findings, errors, files, skipped, notices } = other;
         self.findings.extend(findings);
         self.errors.extend(errors);
         self.files += files;
         self.skipped.extend(skipped);
+        self.notices.extend(notices);
         self
     }
 }
 
-pub fn scan(candidates: &[Candidate], plugins: &[Plugin]) -> Outcome {
-    let mut outcome = candidates
-        .par_iter()
-        .map(|candidate| scan_file(candidate, plugins))
-        .reduce(Outcome::default, Outcome::merge);
+pub fn scan(candidates: &[Candidate], plugins: &[Plugin], terraform: &terraform::Inputs) -> Outcome {
+    let is_terraform = |c: &&Candidate| c.hint == NameHint::Format(Format::Terraform);
+    let (terraform_files, files): (Vec<&Candidate>, Vec<&Candidate>) =
+        candidates.iter().partition(is_terraform);
+    let mut modules: Vec<(PathBuf, String)> = terraform_files
+        .iter()
+        .map(|c| {
+            let dir = c.path.parent().map_or_else(|| PathBuf::from("."), Path::to_owned);
+            let display =
+                Path::new(&c.display).parent().map_or(String::new(), |p| p.to_string_lossy().into_owned());
+            (dir, if display.is_empty() { ".".to_owned() } else { display })
+        })
+        .collect();
+    modules.sort_by(|a, b| a.1.cmp(&b.1));
+    modules.dedup_by(|a, b| a.1 == b.1);
+
+    let per_file = files.par_iter().map(|candidate| scan_file(candidate, plugins));
+    let per_module = modules.par_iter().map(|(dir, display)| scan_module(dir, display, plugins, terraform));
+    let mut outcome = per_file.chain(per_module).reduce(Outcome::default, Outcome::merge);
     outcome.skipped.sort();
+    outcome.notices.sort_by(|a, b| (&a.path, a.location()).cmp(&(&b.path, b.location())));
     outcome.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome
         .errors
@@ -69,6 +89,11 @@ fn scan_file(candidate: &Candidate, plugins: &[Plugin]) -> Outcome {
     let (format, file) = source;
     let document = match rampart_parse::parse(format, file.clone()) {
         Ok(document) => document,
+        Err(err) if err.kind == ParseErrorKind::NotEvaluated => {
+            let span = Some((file.clone(), err.span));
+            outcome.notices.push(Notice { path: file.path.clone(), span, message: err.message });
+            return outcome;
+        }
         Err(err) => {
             outcome.errors.push(ScanError::at(ErrorKind::Parse, &file, err.span, err.message));
             return outcome;
@@ -92,16 +117,24 @@ fn evaluate(document: &Document, plugins: &[Plugin]) -> Vec<rampart_runtime::Eva
 }
 
 /// Reads a candidate; `Ok(None)` when its content shows it is not a format rampart reads.
-fn read(candidate: &Candidate) -> Result<Option<(rampart_model::Format, Arc<SourceFile>)>, ScanError> {
+fn read(candidate: &Candidate) -> Result<Option<(Format, Arc<SourceFile>)>, ScanError> {
     let named_format = match candidate.hint {
         NameHint::Format(format) => Some(format),
-        NameHint::Sniff => None,
+        NameHint::Sniff | NameHint::Yaml => None,
         NameHint::Skip => return Ok(None),
     };
-    let io_error = |message: String| ScanError::new(ErrorKind::Io, Some(candidate.display.clone()), message);
-    let size = std::fs::metadata(&candidate.path)
-        .map_err(|e| io_error(format!("could not read the file: {e}")))?
-        .len();
+    let bytes = read_bytes(&candidate.path, &candidate.display)?;
+    // Sniff before checking the encoding: a binary file with no extension is simply not ours.
+    let sniffed = || rampart_parse::detect(&candidate.path, &bytes[..bytes.len().min(4096)]);
+    let Some(format) = named_format.or_else(sniffed) else {
+        return Ok(None);
+    };
+    Ok(Some((format, source(bytes, &candidate.display)?)))
+}
+
+fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, ScanError> {
+    let io_error = |message: String| ScanError::new(ErrorKind::Io, Some(display.to_owned()), message);
+    let size = std::fs::metadata(path).map_err(|e| io_error(format!("could not read the file: {e}")))?.len();
     if size > MAX_FILE_SIZE {
         return Err(io_error(format!(
             "the file is {} MiB, over the {} MiB limit; not scanned",
@@ -109,18 +142,80 @@ fn read(candidate: &Candidate) -> Result<Option<(rampart_model::Format, Arc<Sour
             MAX_FILE_SIZE >> 20
         )));
     }
-    let bytes =
-        std::fs::read(&candidate.path).map_err(|e| io_error(format!("could not read the file: {e}")))?;
-    let sniffed = || rampart_parse::detect(&candidate.path, &bytes[..bytes.len().min(4096)]);
-    let Some(format) = named_format.or_else(sniffed) else {
-        return Ok(None);
-    };
+    std::fs::read(path).map_err(|e| io_error(format!("could not read the file: {e}")))
+}
+
+fn source(bytes: Vec<u8>, display: &str) -> Result<Arc<SourceFile>, ScanError> {
     let text = String::from_utf8(bytes).map_err(|e| {
         ScanError::new(
             ErrorKind::Parse,
-            Some(candidate.display.clone()),
+            Some(display.to_owned()),
             format!("the file is not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
         )
     })?;
-    Ok(Some((format, Arc::new(SourceFile::new(candidate.display.clone(), text)))))
+    Ok(Arc::new(SourceFile::new(display, text)))
+}
+
+/// A Terraform module is a directory: every `*.tf` file in it is one document, as Terraform
+/// loads them, whichever of them led discovery there.
+/// `cli` holds the `--var-file` and `--var` values, applied after the module's own
+/// `terraform.tfvars` and `*.auto.tfvars`.
+fn scan_module(dir: &Path, display: &str, plugins: &[Plugin], cli: &terraform::Inputs) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut names: Vec<String> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect(),
+        Err(err) => {
+            let message = format!("could not read the module directory: {err}");
+            outcome.errors.push(ScanError::new(ErrorKind::Io, Some(display.to_owned()), message));
+            return outcome;
+        }
+    };
+    names.sort();
+    let display_of = |name: &str| if display == "." { name.to_owned() } else { format!("{display}/{name}") };
+    let load = |name: &str| {
+        read_bytes(&dir.join(name), &display_of(name)).and_then(|b| source(b, &display_of(name)))
+    };
+
+    let mut files = Vec::new();
+    // Terraform loads exactly `*.tf`, case-sensitively.
+    for name in names.iter().filter(|n| Path::new(n).extension().is_some_and(|e| e == "tf")) {
+        outcome.files += 1;
+        match load(name) {
+            Ok(file) => files.push(file),
+            Err(error) => outcome.errors.push(error),
+        }
+    }
+    // Judging a module on part of its code would mislead: a missing file may hold the fix.
+    if !outcome.errors.is_empty() || files.is_empty() {
+        return outcome;
+    }
+    let mut inputs = terraform::Inputs::new();
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    for index in terraform::auto_tfvars(&name_refs) {
+        let added = load(name_refs[index]).and_then(|file| {
+            inputs.add_tfvars(&file).map_err(|e| ScanError::at(ErrorKind::Parse, &file, e.span, e.message))
+        });
+        if let Err(error) = added {
+            outcome.errors.push(error);
+            return outcome;
+        }
+    }
+    inputs.extend(cli);
+    match terraform::parse_module_detailed(files.clone(), &inputs) {
+        Ok(document) => {
+            for evaluation in evaluate(&document, plugins) {
+                outcome.findings.extend(evaluation.findings);
+                outcome.errors.extend(evaluation.errors);
+            }
+        }
+        Err(terraform::ModuleError { file, error }) => {
+            let file = &files[file.min(files.len() - 1)];
+            outcome.errors.push(ScanError::at(ErrorKind::Parse, file, error.span, error.message));
+        }
+    }
+    outcome
 }

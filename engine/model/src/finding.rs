@@ -73,3 +73,19 @@ impl ScanError {
         self.span.as_ref().map(|(file, span)| file.location(*span))
     }
 }
+
+/// Something the scan deliberately did not evaluate (a Helm template, a remote Terraform
+/// module): said once, so nothing passes in silence, but not an error.
+#[derive(Clone, Debug)]
+pub struct Notice {
+    pub path: String,
+    /// Where in the file, when there is a place to show.
+    pub span: Option<(Arc<SourceFile>, Span)>,
+    pub message: String,
+}
+
+impl Notice {
+    pub fn location(&self) -> Option<Location> {
+        self.span.as_ref().map(|(file, span)| file.location(*span))
+    }
+}

@@ -12,7 +12,7 @@ mod rule;
 mod source;
 
 pub use document::{Document, DocumentBuilder, Node, NodeId, NodeKind, NodeRef, TextRef};
-pub use finding::{ErrorKind, Finding, Related, ScanError};
+pub use finding::{ErrorKind, Finding, Notice, Related, ScanError};
 pub use rule::{
     FAMILIES, Format, ParamSpec, ParamValue, PluginInfo, RuleId, RuleIdError, RuleMeta, Severity,
 };

@@ -10,17 +10,34 @@ use rampart_model::{Document, Format, SourceFile, Span};
 
 pub mod dockerfile;
 pub mod env;
+pub mod kubernetes;
+pub mod terraform;
+pub mod yaml;
 
 /// Why a file could not be parsed, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
     pub span: Span,
     pub message: String,
+    pub kind: ParseErrorKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParseErrorKind {
+    /// The file is malformed: an error, and the scan fails closed.
+    Malformed,
+    /// The file is well-formed input for another tool that rampart deliberately does not
+    /// evaluate (a Helm template): reported once as a notice, not as an error.
+    NotEvaluated,
 }
 
 impl ParseError {
     pub fn new(span: Span, message: impl Into<String>) -> Self {
-        Self { span, message: message.into() }
+        Self { span, message: message.into(), kind: ParseErrorKind::Malformed }
+    }
+
+    pub fn not_evaluated(span: Span, message: impl Into<String>) -> Self {
+        Self { span, message: message.into(), kind: ParseErrorKind::NotEvaluated }
     }
 }
 
@@ -29,7 +46,13 @@ pub fn parse(format: Format, file: Arc<SourceFile>) -> Result<Document, ParseErr
     match format {
         Format::Dockerfile => dockerfile::parse(file),
         Format::Env => env::parse(file),
-        other => Err(ParseError::new(Span::default(), format!("{other} files are not supported yet"))),
+        Format::Kubernetes => kubernetes::parse(file),
+        // A Terraform module is a directory, not a file: see `terraform::parse_module`.
+        Format::Terraform => Err(ParseError::new(
+            Span::default(),
+            "a Terraform file is read as part of its module directory, not alone",
+        )),
+        Format::Compose => Err(ParseError::new(Span::default(), "Docker Compose files are not read yet")),
     }
 }
 
@@ -40,6 +63,8 @@ pub enum NameHint {
     Format(Format),
     /// The name says nothing (no extension): look at the content with [`detect`].
     Sniff,
+    /// A YAML file whose content says what it is (Kubernetes manifests are named freely).
+    Yaml,
     /// Not a format rampart reads.
     Skip,
 }
@@ -67,6 +92,13 @@ pub fn hint(path: &Path) -> NameHint {
     {
         return NameHint::Format(Format::Env);
     }
+    let extension = Path::new(&lower).extension().and_then(|e| e.to_str()).unwrap_or("");
+    if extension == "yaml" || extension == "yml" {
+        return NameHint::Yaml;
+    }
+    if extension == "tf" {
+        return NameHint::Format(Format::Terraform);
+    }
     if Path::new(&lower).extension().is_none() && !lower.starts_with('.') {
         NameHint::Sniff
     } else {
@@ -80,6 +112,10 @@ pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
     match hint(path) {
         NameHint::Format(format) => Some(format),
         NameHint::Sniff => looks_like_dockerfile(head).then_some(Format::Dockerfile),
+        NameHint::Yaml => {
+            let text = std::str::from_utf8(head).or_else(|e| std::str::from_utf8(&head[..e.valid_up_to()]));
+            text.is_ok_and(kubernetes::sniff).then_some(Format::Kubernetes)
+        }
         NameHint::Skip => None,
     }
 }
@@ -125,7 +161,12 @@ mod tests {
             assert_eq!(hint(Path::new(name)), NameHint::Format(Format::Env), "{name}");
         }
         assert_eq!(hint(Path::new(".envrc")), NameHint::Skip);
-        assert_eq!(hint(Path::new("environment.yaml")), NameHint::Skip);
+        assert_eq!(hint(Path::new("main.tf")), NameHint::Format(Format::Terraform));
+        assert_eq!(hint(Path::new("terraform.tfvars")), NameHint::Skip);
+        assert_eq!(hint(Path::new("environment.yaml")), NameHint::Yaml);
+        let deployment = b"# app\napiVersion: apps/v1\nkind: Deployment\n";
+        assert_eq!(detect(Path::new("app.yaml"), deployment), Some(Format::Kubernetes));
+        assert_eq!(detect(Path::new("ci.yml"), b"name: CI\non: push\n"), None);
         assert_eq!(hint(Path::new("LICENSE")), NameHint::Sniff);
     }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 use std::io::{self, Write};
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
-use rampart_model::{Finding, ScanError, Severity};
+use rampart_model::{Finding, Notice, ScanError, Severity};
 
 use crate::Report;
 use crate::source::IndexedSource;
@@ -74,45 +74,75 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
-struct ErrorDiagnostic<'a> {
-    error: &'a ScanError,
-    source: Option<IndexedSource<'a>>,
+/// An error or a notice: a message, maybe a place in a file.
+struct PlainDiagnostic<'a> {
+    code: &'static str,
+    severity: miette::Severity,
+    path: Option<&'a str>,
+    message: &'a str,
+    source: Option<(IndexedSource<'a>, rampart_model::Span)>,
 }
 
-impl fmt::Debug for ErrorDiagnostic<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.error.message)
-    }
-}
-
-impl fmt::Display for ErrorDiagnostic<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.error.path, &self.source) {
-            // With a source, miette prints the path itself.
-            (Some(path), None) => write!(f, "{path}: {}", self.error.message),
-            _ => f.write_str(&self.error.message),
-        }
-    }
-}
-
-impl std::error::Error for ErrorDiagnostic<'_> {}
-
-impl Diagnostic for ErrorDiagnostic<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let kind = match self.error.kind {
+impl<'a> PlainDiagnostic<'a> {
+    fn error(error: &'a ScanError) -> Self {
+        let code = match error.kind {
             rampart_model::ErrorKind::Io => "error/io",
             rampart_model::ErrorKind::Parse => "error/parse",
             rampart_model::ErrorKind::Plugin => "error/plugin",
         };
-        Some(Box::new(kind))
+        Self {
+            code,
+            severity: miette::Severity::Error,
+            path: error.path.as_deref(),
+            message: &error.message,
+            source: error.span.as_ref().map(|(file, span)| (IndexedSource(file), *span)),
+        }
+    }
+
+    fn notice(notice: &'a Notice) -> Self {
+        Self {
+            code: "notice/not-evaluated",
+            severity: miette::Severity::Advice,
+            path: Some(&notice.path),
+            message: &notice.message,
+            source: notice.span.as_ref().map(|(file, span)| (IndexedSource(file), *span)),
+        }
+    }
+}
+
+impl fmt::Debug for PlainDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl fmt::Display for PlainDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.path, &self.source) {
+            // With a source, miette prints the path itself.
+            (Some(path), None) => write!(f, "{path}: {}", self.message),
+            _ => f.write_str(self.message),
+        }
+    }
+}
+
+impl std::error::Error for PlainDiagnostic<'_> {}
+
+impl Diagnostic for PlainDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
+        self.source.as_ref().map(|(source, _)| source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let (_, span) = self.error.span.as_ref()?;
+        let (_, span) = self.source.as_ref()?;
         Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
             Some("here".to_owned()),
             (span.start as usize, span.len() as usize),
@@ -136,9 +166,10 @@ pub fn human(out: &mut dyn Write, report: &Report<'_>, style: Style) -> io::Resu
         render(&handler, &diagnostic, &mut buffer, out)?;
     }
     for error in report.errors {
-        let diagnostic =
-            ErrorDiagnostic { error, source: error.span.as_ref().map(|(file, _)| IndexedSource(file)) };
-        render(&handler, &diagnostic, &mut buffer, out)?;
+        render(&handler, &PlainDiagnostic::error(error), &mut buffer, out)?;
+    }
+    for notice in report.notices {
+        render(&handler, &PlainDiagnostic::notice(notice), &mut buffer, out)?;
     }
     writeln!(out, "{}", summary(report))
 }
@@ -159,7 +190,10 @@ fn render(
 
 fn summary(report: &Report<'_>) -> String {
     let files = plural(report.files, "file", "files");
-    let errors = plural(report.errors.len(), "error", "errors");
+    let mut errors = plural(report.errors.len(), "error", "errors");
+    if !report.notices.is_empty() {
+        errors = format!("{errors}; {}", plural(report.notices.len(), "notice", "notices"));
+    }
     if report.findings.is_empty() {
         return format!("no findings in {files}; {errors}");
     }

@@ -17,6 +17,7 @@ struct JsonReport<'a> {
     tool: Tool,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
+    notices: Vec<JsonNotice<'a>>,
     summary: Summary,
 }
 
@@ -52,6 +53,14 @@ struct JsonError<'a> {
     kind: rampart_model::ErrorKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     path: Option<&'a str>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    location: Option<Location>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonNotice<'a> {
+    path: &'a str,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     location: Option<Location>,
     message: &'a str,
@@ -95,6 +104,11 @@ pub fn json(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
         tool: Tool { name: "rampart", version: env!("CARGO_PKG_VERSION") },
         findings: report.findings.iter().map(finding).collect(),
         errors: report.errors.iter().map(error).collect(),
+        notices: report
+            .notices
+            .iter()
+            .map(|n| JsonNotice { path: &n.path, location: n.location(), message: &n.message })
+            .collect(),
         summary: Summary {
             files: report.files,
             findings: report.findings.len(),

@@ -9,7 +9,7 @@ mod source;
 
 use std::collections::HashMap;
 
-use rampart_model::{Finding, RuleId, RuleMeta, ScanError, Severity};
+use rampart_model::{Finding, Notice, RuleId, RuleMeta, ScanError, Severity};
 
 pub use human::{Style, human};
 pub use json::{FORMAT_VERSION, json};
@@ -21,6 +21,8 @@ pub struct Report<'a> {
     pub findings: &'a [Finding],
     /// Sorted in report order.
     pub errors: &'a [ScanError],
+    /// What was deliberately not evaluated; never affects the exit code.
+    pub notices: &'a [Notice],
     /// The metadata of every rule that ran.
     pub rules: HashMap<&'a RuleId, &'a RuleMeta>,
     /// How many files were scanned.
