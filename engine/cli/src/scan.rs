@@ -71,7 +71,7 @@ pub fn scan(candidates: &[Candidate], plugins: &[Plugin], terraform: &terraform:
 
 fn scan_file(candidate: &Candidate, plugins: &[Plugin]) -> Outcome {
     let mut outcome = Outcome::default();
-    let source = match read(candidate) {
+    let (format, file) = match read(candidate) {
         Ok(Some(source)) => source,
         Ok(None) => {
             if candidate.explicit {
@@ -86,7 +86,6 @@ fn scan_file(candidate: &Candidate, plugins: &[Plugin]) -> Outcome {
         }
     };
     outcome.files = 1;
-    let (format, file) = source;
     let document = match rampart_parse::parse(format, file.clone()) {
         Ok(document) => document,
         Err(err) if err.kind == ParseErrorKind::NotEvaluated => {
@@ -99,21 +98,24 @@ fn scan_file(candidate: &Candidate, plugins: &[Plugin]) -> Outcome {
             return outcome;
         }
     };
-    let evaluations = evaluate(&document, plugins);
+    evaluate(&document, plugins, &mut outcome);
+    outcome
+}
+
+/// Runs every plugin that reads the document's format and collects what they say.
+fn evaluate(document: &Document, plugins: &[Plugin], outcome: &mut Outcome) {
+    let applicable: Vec<&Plugin> =
+        plugins.iter().filter(|p| p.applies_to(document.format) && !p.is_disabled()).collect();
+    // Converting the document for the plugins copies every node: skip it when nobody reads it.
+    if applicable.is_empty() {
+        return;
+    }
+    let prepared = PreparedDocument::new(document);
+    let evaluations: Vec<_> = applicable.par_iter().map(|p| p.check(document, &prepared, &[])).collect();
     for evaluation in evaluations {
         outcome.findings.extend(evaluation.findings);
         outcome.errors.extend(evaluation.errors);
     }
-    outcome
-}
-
-fn evaluate(document: &Document, plugins: &[Plugin]) -> Vec<rampart_runtime::Evaluation> {
-    let prepared = PreparedDocument::new(document);
-    plugins
-        .par_iter()
-        .filter(|plugin| plugin.applies_to(document.format) && !plugin.is_disabled())
-        .map(|plugin| plugin.check(document, &prepared, &[]))
-        .collect()
 }
 
 /// Reads a candidate; `Ok(None)` when its content shows it is not a format rampart reads.
@@ -206,12 +208,7 @@ fn scan_module(dir: &Path, display: &str, plugins: &[Plugin], cli: &terraform::I
     }
     inputs.extend(cli);
     match terraform::parse_module_detailed(files.clone(), &inputs) {
-        Ok(document) => {
-            for evaluation in evaluate(&document, plugins) {
-                outcome.findings.extend(evaluation.findings);
-                outcome.errors.extend(evaluation.errors);
-            }
-        }
+        Ok(document) => evaluate(&document, plugins, &mut outcome),
         Err(terraform::ModuleError { file, error }) => {
             let file = &files[file.min(files.len() - 1)];
             outcome.errors.push(ScanError::at(ErrorKind::Parse, file, error.span, error.message));
