@@ -268,6 +268,26 @@ fn terraform_variables_on_the_command_line_are_checked_before_scanning() {
 }
 
 #[test]
+fn compose_files_are_recognised_by_name_and_by_content() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "compose.yaml", "services:\n  web:\n    image: nginx\n    ports: [\"8080:80\"]\n");
+    write(
+        dir.path(),
+        "deploy/ecs-task.yaml",
+        "version: '3'\nservices:\n  api:\n    environment:\n      - KEY=${KEY}\n",
+    );
+    write(dir.path(), "docker-compose.dev.yml", "services:\n  db:\n    ports:\n      - \"5432:5432/tcpx\"\n");
+    let out = run(rampart().current_dir(dir.path()).args(["scan", "--format", "json"]));
+    assert_eq!(out.code, 3, "the malformed port is an error: {}", out.stdout);
+    let report = out.json();
+    assert_eq!(report["summary"]["files"], 3);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["path"], "docker-compose.dev.yml");
+    assert_eq!(errors[0]["line"], 4);
+}
+
+#[test]
 fn the_config_file_loads_plugins_and_rejects_unknown_keys_with_their_location() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "Dockerfile", USER_IMAGE);

@@ -22,9 +22,10 @@ fn only_the_nginx_frontend_runs_as_root() {
     assert_eq!(f["plugin"], "non-root");
     assert!(f["message"].as_str().unwrap().contains("nginx:alpine"));
     assert_eq!(report["errors"].as_array().unwrap().len(), 0);
-    // Four Dockerfiles, the two env files and the Kubernetes deployment of 001 (the other
-    // artifacts are not formats rampart reads yet).
-    assert_eq!(report["summary"]["files"], 7);
+    // Four Dockerfiles, the two env files and the Kubernetes deployment of 001, and the
+    // Compose-style ECS task definition of 000 (CI workflows and architecture notes are not
+    // infrastructure formats).
+    assert_eq!(report["summary"]["files"], 8);
 }
 
 #[test]

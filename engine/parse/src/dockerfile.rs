@@ -738,82 +738,19 @@ mod tests {
 
     use super::*;
 
-    /// A file of these lines, each ended by a newline.
-    fn lines(lines: &[&str]) -> String {
-        lines.iter().flat_map(|l| [*l, "\n"]).collect()
-    }
+    use crate::testing::{at, expect_doc, expect_error, has, key_src, lines, s, src, u, values};
 
     fn file(text: &str) -> Arc<SourceFile> {
         Arc::new(SourceFile::new("Dockerfile", text))
     }
 
     fn doc(text: impl AsRef<str>) -> Document {
-        let text = text.as_ref();
-        parse(file(text)).unwrap_or_else(|e| {
-            let at = text.get(e.span.start as usize..e.span.end as usize);
-            panic!("unexpected error {:?} at {at:?}", e.message)
-        })
+        expect_doc(parse(file(text.as_ref())), text.as_ref())
     }
 
     /// The error and the source text its span covers.
     fn fail(text: impl AsRef<str>) -> (String, String) {
-        let text = text.as_ref();
-        match parse(file(text)) {
-            Ok(_) => panic!("expected an error for {text:?}"),
-            Err(e) => {
-                let at = text
-                    .get(e.span.start as usize..e.span.end as usize)
-                    .unwrap_or_else(|| panic!("error span {:?} outside the file", e.span));
-                (e.message, at.to_owned())
-            }
-        }
-    }
-
-    /// The node at a dotted path; numbers index lists.
-    fn at<'a>(d: &'a Document, path: &str) -> NodeRef<'a> {
-        let mut node = d.root();
-        for part in path.split('.') {
-            let next = match part.parse::<usize>() {
-                Ok(i) => node.children().nth(i),
-                Err(_) => node.get(part),
-            };
-            node = next.unwrap_or_else(|| panic!("no `{part}` in `{path}`"));
-        }
-        node
-    }
-
-    fn has(d: &Document, path: &str) -> bool {
-        let (parent, last) = path.rsplit_once('.').unwrap_or(("", path));
-        let node = if parent.is_empty() { d.root() } else { at(d, parent) };
-        node.get(last).is_some()
-    }
-
-    fn src<'a>(d: &'a Document, node: NodeRef<'_>) -> &'a str {
-        let span = node.span();
-        &d.files[0].text[span.start as usize..span.end as usize]
-    }
-
-    /// A string node's value and its source text.
-    fn s<'a>(d: &'a Document, path: &str) -> (&'a str, &'a str) {
-        let node = at(d, path);
-        assert_eq!(node.kind(), NodeKind::String, "{path} is {:?}: {}", node.kind(), node.value());
-        (d.text(node.node().value), src(d, node))
-    }
-
-    /// An unknown node's reason and its source text.
-    fn u<'a>(d: &'a Document, path: &str) -> (&'a str, &'a str) {
-        let node = at(d, path);
-        assert_eq!(node.kind(), NodeKind::Unknown, "{path} is {:?}: {}", node.kind(), node.value());
-        (d.text(node.node().value), src(d, node))
-    }
-
-    fn values<'a>(d: &'a Document, path: &str) -> Vec<&'a str> {
-        at(d, path).children().map(|c| d.text(c.node().value)).collect()
-    }
-
-    fn key_src<'a>(d: &'a Document, path: &str) -> &'a str {
-        let span = at(d, path).node().key_span.expect("a key span");
-        &d.files[0].text[span.start as usize..span.end as usize]
+        expect_error(parse(file(text.as_ref())), text.as_ref())
     }
 
     #[test]

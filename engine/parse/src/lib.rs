@@ -8,11 +8,15 @@ use std::sync::Arc;
 
 use rampart_model::{Document, Format, SourceFile, Span};
 
+pub mod compose;
 pub mod dockerfile;
 pub mod env;
 pub mod kubernetes;
 pub mod terraform;
 pub mod yaml;
+
+#[cfg(test)]
+mod testing;
 
 /// Why a file could not be parsed, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,7 +56,7 @@ pub fn parse(format: Format, file: Arc<SourceFile>) -> Result<Document, ParseErr
             Span::default(),
             "a Terraform file is read as part of its module directory, not alone",
         )),
-        Format::Compose => Err(ParseError::new(Span::default(), "Docker Compose files are not read yet")),
+        Format::Compose => compose::parse(file),
     }
 }
 
@@ -94,7 +98,11 @@ pub fn hint(path: &Path) -> NameHint {
     }
     let extension = Path::new(&lower).extension().and_then(|e| e.to_str()).unwrap_or("");
     if extension == "yaml" || extension == "yml" {
-        return NameHint::Yaml;
+        return if compose::is_compose_name(&lower) {
+            NameHint::Format(Format::Compose)
+        } else {
+            NameHint::Yaml
+        };
     }
     if extension == "tf" {
         return NameHint::Format(Format::Terraform);
@@ -114,7 +122,11 @@ pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
         NameHint::Sniff => looks_like_dockerfile(head).then_some(Format::Dockerfile),
         NameHint::Yaml => {
             let text = std::str::from_utf8(head).or_else(|e| std::str::from_utf8(&head[..e.valid_up_to()]));
-            text.is_ok_and(kubernetes::sniff).then_some(Format::Kubernetes)
+            match text {
+                Ok(text) if kubernetes::sniff(text) => Some(Format::Kubernetes),
+                Ok(text) if compose::looks_like_compose(text) => Some(Format::Compose),
+                _ => None,
+            }
         }
         NameHint::Skip => None,
     }
@@ -167,6 +179,9 @@ mod tests {
         let deployment = b"# app\napiVersion: apps/v1\nkind: Deployment\n";
         assert_eq!(detect(Path::new("app.yaml"), deployment), Some(Format::Kubernetes));
         assert_eq!(detect(Path::new("ci.yml"), b"name: CI\non: push\n"), None);
+        assert_eq!(hint(Path::new("docker-compose.prod.yml")), NameHint::Format(Format::Compose));
+        let ecs = b"version: '3'\nservices:\n  backend:\n    image: x\n";
+        assert_eq!(detect(Path::new("ecs-task.yaml"), ecs), Some(Format::Compose));
         assert_eq!(hint(Path::new("LICENSE")), NameHint::Sniff);
     }
 }

@@ -12,7 +12,7 @@ use super::shown;
 
 /// One `$NAME` or `${NAME...}` in a value; ranges are file offsets.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Reference {
+pub(crate) struct Reference {
     pub span: Range<usize>,
     pub name: Range<usize>,
     /// The modifier and the text after it (`word` in `${NAME:-word}`), up to the closing `}`.
@@ -20,7 +20,7 @@ pub(super) struct Reference {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Modifier {
+pub(crate) enum Modifier {
     /// `:-` and `-`: used when the variable is unset (with `:`, also when it is empty).
     Default,
     /// `:?` and `?`: compose refuses to start, with this message.
@@ -31,7 +31,7 @@ pub(super) enum Modifier {
 
 impl Modifier {
     /// The field of the reference map that holds the modifier's text.
-    pub(super) fn field(self) -> &'static str {
+    pub(crate) fn field(self) -> &'static str {
         match self {
             Modifier::Default => "default",
             Modifier::Error => "error",
@@ -51,13 +51,13 @@ impl Modifier {
 
 /// A malformed reference, with its file range.
 #[derive(Debug)]
-pub(super) struct Error {
+pub(crate) struct Error {
     pub span: Range<usize>,
     pub message: String,
 }
 
 #[derive(Debug)]
-pub(super) struct Decoded {
+pub(crate) struct Decoded {
     /// The value after escapes and `$$`, references as written.
     pub text: String,
     /// In the order of their `$` (an enclosing reference before the ones in its modifier).
@@ -66,13 +66,13 @@ pub(super) struct Decoded {
 
 /// Decodes the raw value `range` of `text`: the inside of the quotes for a double-quoted
 /// value, the value as written for an unquoted one.
-pub(super) fn interpolate(text: &str, range: Range<usize>, double: bool) -> Result<Decoded, Error> {
+pub(crate) fn interpolate(text: &str, range: Range<usize>, double: bool) -> Result<Decoded, Error> {
     Scanner { text, end: range.end.min(text.len()), double, find: true }.run(range.start)
 }
 
 /// Only the escapes and `$$`, for the text of a modifier (its references are already known;
 /// they stay as written).
-pub(super) fn unescape(text: &str, range: Range<usize>, double: bool) -> String {
+pub(crate) fn unescape(text: &str, range: Range<usize>, double: bool) -> String {
     let scanner = Scanner { text, end: range.end.min(text.len()), double, find: false };
     // Without `find` nothing can fail; an empty string would only hide a bug, never input.
     scanner.run(range.start).map(|d| d.text).unwrap_or_default()

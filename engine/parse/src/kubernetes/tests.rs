@@ -2,6 +2,7 @@ use rampart_model::{NodeKind, NodeRef};
 
 use super::*;
 use crate::ParseErrorKind;
+use crate::testing::at;
 
 const COMPLEX: &str = include_str!("../../../../fixtures/kubernetes/parser/complex.yaml");
 const FRONTEND: &str = include_str!("../../../../fixtures/kubernetes/parser/frontend-deployment.yaml");
@@ -12,16 +13,6 @@ fn try_parse(text: &str) -> Result<Document, ParseError> {
 
 fn doc(text: &str) -> Document {
     try_parse(text).unwrap()
-}
-
-/// The node at a dot path; numbers index lists.
-fn at<'a>(d: &'a Document, path: &str) -> NodeRef<'a> {
-    path.split('.')
-        .try_fold(d.root(), |node, step| match step.parse::<usize>() {
-            Ok(i) if node.kind() == NodeKind::List => node.children().nth(i),
-            _ => node.get(step),
-        })
-        .unwrap_or_else(|| panic!("no node at {path}"))
 }
 
 fn src(text: &str, span: Span) -> &str {

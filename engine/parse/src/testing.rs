@@ -1,0 +1,88 @@
+//! Helpers shared by the parsers' unit tests: navigate a document by dotted path and compare
+//! nodes with the exact source text their spans cover.
+
+use rampart_model::{Document, NodeKind, NodeRef};
+
+use crate::ParseError;
+
+/// A file of these lines, each ended by a newline.
+pub fn lines(lines: &[&str]) -> String {
+    lines.iter().flat_map(|l| [*l, "\n"]).collect()
+}
+
+/// The document of a parse that must succeed.
+pub fn expect_doc(result: Result<Document, ParseError>, text: &str) -> Document {
+    result.unwrap_or_else(|e| {
+        let at = text.get(e.span.start as usize..e.span.end as usize);
+        panic!("unexpected error {:?} at {at:?}", e.message)
+    })
+}
+
+/// The error of a parse that must fail, and the source text its span covers.
+pub fn expect_error(result: Result<Document, ParseError>, text: &str) -> (String, String) {
+    match result {
+        Ok(_) => panic!("expected an error for {text:?}"),
+        Err(e) => {
+            let at = text
+                .get(e.span.start as usize..e.span.end as usize)
+                .unwrap_or_else(|| panic!("error span {:?} outside the file", e.span));
+            (e.message, at.to_owned())
+        }
+    }
+}
+
+/// The node at a dotted path, if any; a number indexes a list (and is a key of a map).
+pub fn find<'a>(d: &'a Document, path: &str) -> Option<NodeRef<'a>> {
+    path.split('.').try_fold(d.root(), |node, step| match step.parse::<usize>() {
+        Ok(i) if node.kind() == NodeKind::List => node.children().nth(i),
+        _ => node.get(step),
+    })
+}
+
+/// The node at a dotted path, which must exist.
+pub fn at<'a>(d: &'a Document, path: &str) -> NodeRef<'a> {
+    find(d, path).unwrap_or_else(|| panic!("no node at `{path}`"))
+}
+
+pub fn has(d: &Document, path: &str) -> bool {
+    find(d, path).is_some()
+}
+
+/// The source text of a node (in the document's first file).
+pub fn src<'a>(d: &'a Document, node: NodeRef<'_>) -> &'a str {
+    let span = node.span();
+    &d.files[0].text[span.start as usize..span.end as usize]
+}
+
+fn of_kind<'a>(d: &'a Document, path: &str, kind: NodeKind) -> (&'a str, &'a str) {
+    let node = at(d, path);
+    assert_eq!(node.kind(), kind, "{path} is {:?}: {}", node.kind(), node.value());
+    (d.text(node.node().value), src(d, node))
+}
+
+/// A string node's value and its source text.
+pub fn s<'a>(d: &'a Document, path: &str) -> (&'a str, &'a str) {
+    of_kind(d, path, NodeKind::String)
+}
+
+/// An unknown node's reason and its source text.
+pub fn u<'a>(d: &'a Document, path: &str) -> (&'a str, &'a str) {
+    of_kind(d, path, NodeKind::Unknown)
+}
+
+/// A bool node's value and its source text.
+pub fn flag<'a>(d: &'a Document, path: &str) -> (bool, &'a str) {
+    let (value, text) = of_kind(d, path, NodeKind::Bool);
+    (value == "true", text)
+}
+
+/// The values of a list's items.
+pub fn values<'a>(d: &'a Document, path: &str) -> Vec<&'a str> {
+    at(d, path).children().map(|c| d.text(c.node().value)).collect()
+}
+
+/// The source text of an entry's key.
+pub fn key_src<'a>(d: &'a Document, path: &str) -> &'a str {
+    let span = at(d, path).node().key_span.expect("a key span");
+    &d.files[0].text[span.start as usize..span.end as usize]
+}
