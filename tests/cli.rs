@@ -288,6 +288,37 @@ fn compose_files_are_recognised_by_name_and_by_content() {
 }
 
 #[test]
+fn files_over_the_size_cap_are_skipped_with_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    // 2 MiB of comments: a valid Dockerfile that would run as root.
+    let big =
+        format!("{}FROM alpine\n", "# padding padding padding padding padding padding\n".repeat(41_000));
+    write(dir.path(), "big/Dockerfile", &big);
+    write(dir.path(), "small/Dockerfile", USER_IMAGE);
+    let scan =
+        |args: &[&str]| run(rampart().current_dir(dir.path()).args(["scan", "--format", "json"]).args(args));
+
+    let out = scan(&["--max-file-size", "1"]);
+    assert_eq!(out.code, 0, "a notice does not fail the scan: {}", out.stdout);
+    let notices = out.json()["notices"].as_array().unwrap().clone();
+    assert_eq!(notices.len(), 1, "{notices:#?}");
+    assert_eq!(notices[0]["path"], "big/Dockerfile");
+    assert!(
+        notices[0]["message"].as_str().unwrap().contains("over the 1.0 MiB size limit"),
+        "{}",
+        notices[0]
+    );
+
+    // Under the default cap it is scanned, and its root user found.
+    let out = scan(&[]);
+    assert_eq!(out.code, 1);
+    assert_eq!(finding_keys(&out.json())[0].0, "big/Dockerfile");
+
+    write(dir.path(), "rampart.toml", "[scan]\nmax-file-size-mib = 1\n");
+    assert_eq!(scan(&[]).json()["notices"].as_array().unwrap().len(), 1, "the config sets the cap too");
+}
+
+#[test]
 fn the_config_file_loads_plugins_and_rejects_unknown_keys_with_their_location() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "Dockerfile", USER_IMAGE);

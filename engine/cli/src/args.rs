@@ -69,6 +69,10 @@ pub struct ScanArgs {
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
 
+    /// Skip files larger than this many MiB, with a notice [default: 16].
+    #[arg(long, value_name = "MIB")]
+    pub max_file_size: Option<u64>,
+
     /// Worker threads [default: one per core].
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,

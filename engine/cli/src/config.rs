@@ -30,6 +30,7 @@ pub struct ScanConfig {
     #[serde(default)]
     pub exclude: Vec<String>,
     pub fail_on: Option<String>,
+    pub max_file_size_mib: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

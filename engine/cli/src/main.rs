@@ -62,7 +62,14 @@ fn scan(args: &ScanArgs) -> Result<Exit> {
     let terraform_inputs = terraform_inputs(args)?;
     let candidates = discover::discover(&args.paths, &excludes)?;
     let loaded = pool.install(|| Loaded::load(&args.plugin, &config, limits))?;
-    let outcome = pool.install(|| scan::scan(&candidates, &loaded.plugins, &terraform_inputs));
+    let max_file_mib =
+        args.max_file_size.or(config.scan.max_file_size_mib).unwrap_or(scan::DEFAULT_MAX_FILE_MIB);
+    let settings = scan::Settings {
+        plugins: &loaded.plugins,
+        terraform: &terraform_inputs,
+        max_file_size: max_file_mib.saturating_mul(1 << 20),
+    };
+    let outcome = pool.install(|| scan::scan(&candidates, settings));
 
     for path in &outcome.skipped {
         eprintln!("note: {path} is not in a format rampart reads; skipped");

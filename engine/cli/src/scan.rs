@@ -12,9 +12,26 @@ use rayon::prelude::*;
 
 use crate::discover::Candidate;
 
-/// Files larger than this are reported, not read: no infrastructure file is this big, and a
-/// multi-gigabyte file must not exhaust memory.
-const MAX_FILE_SIZE: u64 = 16 << 20;
+/// Files larger than this many MiB are skipped with a notice unless configured otherwise: no
+/// hand-written infrastructure file is this big, and a multi-gigabyte file must not exhaust
+/// memory.
+pub const DEFAULT_MAX_FILE_MIB: u64 = 16;
+
+/// What every file of a scan is judged with.
+#[derive(Clone, Copy)]
+pub struct Settings<'a> {
+    pub plugins: &'a [Plugin],
+    /// `--var-file` and `--var` values, applied to every Terraform module after its own tfvars.
+    pub terraform: &'a terraform::Inputs,
+    /// In bytes.
+    pub max_file_size: u64,
+}
+
+/// Why a file was not read: a failure (an error) or a size over the cap (a notice).
+enum Unread {
+    Failed(ScanError),
+    TooLarge(Notice),
+}
 
 /// What a scan found, sorted for output.
 #[derive(Debug, Default)]
@@ -30,6 +47,13 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    fn unread(&mut self, unread: Unread) {
+        match unread {
+            Unread::Failed(error) => self.errors.push(error),
+            Unread::TooLarge(notice) => self.notices.push(notice),
+        }
+    }
+
     fn merge(mut self, other: Outcome) -> Outcome {
         let Outcome { findings, errors, files, skipped, notices } = other;
         self.findings.extend(findings);
@@ -41,7 +65,7 @@ impl Outcome {
     }
 }
 
-pub fn scan(candidates: &[Candidate], plugins: &[Plugin], terraform: &terraform::Inputs) -> Outcome {
+pub fn scan(candidates: &[Candidate], settings: Settings<'_>) -> Outcome {
     let is_terraform = |c: &&Candidate| c.hint == NameHint::Format(Format::Terraform);
     let (terraform_files, files): (Vec<&Candidate>, Vec<&Candidate>) =
         candidates.iter().partition(is_terraform);
@@ -57,8 +81,8 @@ pub fn scan(candidates: &[Candidate], plugins: &[Plugin], terraform: &terraform:
     modules.sort_by(|a, b| a.1.cmp(&b.1));
     modules.dedup_by(|a, b| a.1 == b.1);
 
-    let per_file = files.par_iter().map(|candidate| scan_file(candidate, plugins));
-    let per_module = modules.par_iter().map(|(dir, display)| scan_module(dir, display, plugins, terraform));
+    let per_file = files.par_iter().map(|candidate| scan_file(candidate, settings));
+    let per_module = modules.par_iter().map(|(dir, display)| scan_module(dir, display, settings));
     let mut outcome = per_file.chain(per_module).reduce(Outcome::default, Outcome::merge);
     outcome.skipped.sort();
     outcome.notices.sort_by(|a, b| (&a.path, a.location()).cmp(&(&b.path, b.location())));
@@ -69,9 +93,9 @@ pub fn scan(candidates: &[Candidate], plugins: &[Plugin], terraform: &terraform:
     outcome
 }
 
-fn scan_file(candidate: &Candidate, plugins: &[Plugin]) -> Outcome {
+fn scan_file(candidate: &Candidate, settings: Settings<'_>) -> Outcome {
     let mut outcome = Outcome::default();
-    let (format, file) = match read(candidate) {
+    let (format, file) = match read(candidate, settings.max_file_size) {
         Ok(Some(source)) => source,
         Ok(None) => {
             if candidate.explicit {
@@ -79,9 +103,9 @@ fn scan_file(candidate: &Candidate, plugins: &[Plugin]) -> Outcome {
             }
             return outcome;
         }
-        Err(error) => {
+        Err(unread) => {
             outcome.files = 1;
-            outcome.errors.push(error);
+            outcome.unread(unread);
             return outcome;
         }
     };
@@ -98,7 +122,7 @@ fn scan_file(candidate: &Candidate, plugins: &[Plugin]) -> Outcome {
             return outcome;
         }
     };
-    evaluate(&document, plugins, &mut outcome);
+    evaluate(&document, settings.plugins, &mut outcome);
     outcome
 }
 
@@ -119,32 +143,41 @@ fn evaluate(document: &Document, plugins: &[Plugin], outcome: &mut Outcome) {
 }
 
 /// Reads a candidate; `Ok(None)` when its content shows it is not a format rampart reads.
-fn read(candidate: &Candidate) -> Result<Option<(Format, Arc<SourceFile>)>, ScanError> {
+fn read(candidate: &Candidate, max_size: u64) -> Result<Option<(Format, Arc<SourceFile>)>, Unread> {
     let named_format = match candidate.hint {
         NameHint::Format(format) => Some(format),
         NameHint::Sniff | NameHint::Yaml => None,
         NameHint::Skip => return Ok(None),
     };
-    let bytes = read_bytes(&candidate.path, &candidate.display)?;
+    let bytes = read_bytes(&candidate.path, &candidate.display, max_size)?;
     // Sniff before checking the encoding: a binary file with no extension is simply not ours.
     let sniffed = || rampart_parse::detect(&candidate.path, &bytes[..bytes.len().min(4096)]);
     let Some(format) = named_format.or_else(sniffed) else {
         return Ok(None);
     };
-    Ok(Some((format, source(bytes, &candidate.display)?)))
+    Ok(Some((format, source(bytes, &candidate.display).map_err(Unread::Failed)?)))
 }
 
-fn read_bytes(path: &Path, display: &str) -> Result<Vec<u8>, ScanError> {
-    let io_error = |message: String| ScanError::new(ErrorKind::Io, Some(display.to_owned()), message);
-    let size = std::fs::metadata(path).map_err(|e| io_error(format!("could not read the file: {e}")))?.len();
-    if size > MAX_FILE_SIZE {
-        return Err(io_error(format!(
-            "the file is {} MiB, over the {} MiB limit; not scanned",
-            size >> 20,
-            MAX_FILE_SIZE >> 20
-        )));
+fn read_bytes(path: &Path, display: &str, max_size: u64) -> Result<Vec<u8>, Unread> {
+    let failed = |e: std::io::Error| {
+        let message = format!("could not read the file: {e}");
+        Unread::Failed(ScanError::new(ErrorKind::Io, Some(display.to_owned()), message))
+    };
+    let size = std::fs::metadata(path).map_err(failed)?.len();
+    if size > max_size {
+        let message = format!(
+            "the file is {:.1} MiB, over the {:.1} MiB size limit (--max-file-size); not scanned",
+            mib(size),
+            mib(max_size)
+        );
+        return Err(Unread::TooLarge(Notice { path: display.to_owned(), span: None, message }));
     }
-    std::fs::read(path).map_err(|e| io_error(format!("could not read the file: {e}")))
+    std::fs::read(path).map_err(failed)
+}
+
+#[allow(clippy::cast_precision_loss)] // for a message with one decimal
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / f64::from(1u32 << 20)
 }
 
 fn source(bytes: Vec<u8>, display: &str) -> Result<Arc<SourceFile>, ScanError> {
@@ -160,9 +193,7 @@ fn source(bytes: Vec<u8>, display: &str) -> Result<Arc<SourceFile>, ScanError> {
 
 /// A Terraform module is a directory: every `*.tf` file in it is one document, as Terraform
 /// loads them, whichever of them led discovery there.
-/// `cli` holds the `--var-file` and `--var` values, applied after the module's own
-/// `terraform.tfvars` and `*.auto.tfvars`.
-fn scan_module(dir: &Path, display: &str, plugins: &[Plugin], cli: &terraform::Inputs) -> Outcome {
+fn scan_module(dir: &Path, display: &str, settings: Settings<'_>) -> Outcome {
     let mut outcome = Outcome::default();
     let mut names: Vec<String> = match std::fs::read_dir(dir) {
         Ok(entries) => entries
@@ -179,7 +210,8 @@ fn scan_module(dir: &Path, display: &str, plugins: &[Plugin], cli: &terraform::I
     names.sort();
     let display_of = |name: &str| if display == "." { name.to_owned() } else { format!("{display}/{name}") };
     let load = |name: &str| {
-        read_bytes(&dir.join(name), &display_of(name)).and_then(|b| source(b, &display_of(name)))
+        let bytes = read_bytes(&dir.join(name), &display_of(name), settings.max_file_size)?;
+        source(bytes, &display_of(name)).map_err(Unread::Failed)
     };
 
     let mut files = Vec::new();
@@ -188,27 +220,29 @@ fn scan_module(dir: &Path, display: &str, plugins: &[Plugin], cli: &terraform::I
         outcome.files += 1;
         match load(name) {
             Ok(file) => files.push(file),
-            Err(error) => outcome.errors.push(error),
+            Err(unread) => outcome.unread(unread),
         }
     }
     // Judging a module on part of its code would mislead: a missing file may hold the fix.
-    if !outcome.errors.is_empty() || files.is_empty() {
+    if !outcome.errors.is_empty() || !outcome.notices.is_empty() || files.is_empty() {
         return outcome;
     }
     let mut inputs = terraform::Inputs::new();
     let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
     for index in terraform::auto_tfvars(&name_refs) {
         let added = load(name_refs[index]).and_then(|file| {
-            inputs.add_tfvars(&file).map_err(|e| ScanError::at(ErrorKind::Parse, &file, e.span, e.message))
+            let invalid =
+                |e: rampart_parse::ParseError| ScanError::at(ErrorKind::Parse, &file, e.span, e.message);
+            inputs.add_tfvars(&file).map_err(|e| Unread::Failed(invalid(e)))
         });
-        if let Err(error) = added {
-            outcome.errors.push(error);
+        if let Err(unread) = added {
+            outcome.unread(unread);
             return outcome;
         }
     }
-    inputs.extend(cli);
+    inputs.extend(settings.terraform);
     match terraform::parse_module_detailed(files.clone(), &inputs) {
-        Ok(document) => evaluate(&document, plugins, &mut outcome),
+        Ok(document) => evaluate(&document, settings.plugins, &mut outcome),
         Err(terraform::ModuleError { file, error }) => {
             let file = &files[file.min(files.len() - 1)];
             outcome.errors.push(ScanError::at(ErrorKind::Parse, file, error.span, error.message));
