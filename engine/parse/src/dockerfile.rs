@@ -1298,23 +1298,7 @@ mod tests {
 
     /// Every span of the document (or the error) is a slice of the file on char boundaries.
     fn check_spans(text: &str) {
-        let in_file = |span: Span| {
-            span.start <= span.end
-                && text.is_char_boundary(span.start as usize)
-                && text.is_char_boundary(span.end as usize)
-                && (span.end as usize) <= text.len()
-        };
-        match parse(file(text)) {
-            Ok(d) => {
-                for node in d.nodes() {
-                    assert!(in_file(node.span), "node span {:?} in {text:?}", node.span);
-                    if let Some(key) = node.key_span {
-                        assert!(in_file(key), "key span {key:?} in {text:?}");
-                    }
-                }
-            }
-            Err(e) => assert!(in_file(e.span), "error span {:?} in {text:?}", e.span),
-        }
+        crate::testing::assert_spans_within(text, &parse(file(text)));
     }
 
     /// Every feature at once; the BOM is added here so that editors cannot strip it.

@@ -1038,23 +1038,7 @@ WEB_CONCURRENCY=4
 
     /// Every span of the document (or the error) is a slice of the file on char boundaries.
     fn check_spans(text: &str) {
-        let in_file = |span: Span| {
-            span.start <= span.end
-                && (span.end as usize) <= text.len()
-                && text.is_char_boundary(span.start as usize)
-                && text.is_char_boundary(span.end as usize)
-        };
-        match parse_at(".env", text) {
-            Ok(d) => {
-                for node in d.nodes() {
-                    assert!(in_file(node.span), "node span {:?} in {text:?}", node.span);
-                    if let Some(key) = node.key_span {
-                        assert!(in_file(key), "key span {key:?} in {text:?}");
-                    }
-                }
-            }
-            Err(e) => assert!(in_file(e.span), "error span {:?} in {text:?}", e.span),
-        }
+        crate::testing::assert_spans_within(text, &parse_at(".env", text));
     }
 
     #[test]

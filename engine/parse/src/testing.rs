@@ -1,7 +1,7 @@
 //! Helpers shared by the parsers' unit tests: navigate a document by dotted path and compare
 //! nodes with the exact source text their spans cover.
 
-use rampart_model::{Document, NodeKind, NodeRef};
+use rampart_model::{Document, NodeKind, NodeRef, Span};
 
 use crate::ParseError;
 
@@ -85,4 +85,26 @@ pub fn values<'a>(d: &'a Document, path: &str) -> Vec<&'a str> {
 pub fn key_src<'a>(d: &'a Document, path: &str) -> &'a str {
     let span = at(d, path).node().key_span.expect("a key span");
     &d.files[0].text[span.start as usize..span.end as usize]
+}
+
+/// Asserts that every node, key and error span of a parse lies inside `text`, on character
+/// boundaries: what the robustness tests check on mutated input.
+pub fn assert_spans_within(text: &str, result: &Result<Document, ParseError>) {
+    let within = |span: Span| {
+        span.start <= span.end
+            && (span.end as usize) <= text.len()
+            && text.is_char_boundary(span.start as usize)
+            && text.is_char_boundary(span.end as usize)
+    };
+    match result {
+        Ok(d) => {
+            for node in d.nodes() {
+                assert!(within(node.span), "node span {:?} in {text:?}", node.span);
+                if let Some(key) = node.key_span {
+                    assert!(within(key), "key span {key:?} in {text:?}");
+                }
+            }
+        }
+        Err(e) => assert!(within(e.span), "error span {:?} in {text:?}", e.span),
+    }
 }

@@ -221,25 +221,7 @@ fn bad_input_fails_closed() {
 
 /// Checks the invariants any parse result must hold.
 fn check(text: &str) {
-    match try_parse(text) {
-        Ok(d) => {
-            for node in d.nodes() {
-                for span in std::iter::once(node.span).chain(node.key_span) {
-                    assert!(span.start <= span.end && span.end as usize <= text.len(), "{span:?}");
-                    assert!(
-                        text.is_char_boundary(span.start as usize)
-                            && text.is_char_boundary(span.end as usize)
-                    );
-                }
-            }
-        }
-        Err(e) => {
-            assert!(e.span.start <= e.span.end && e.span.end as usize <= text.len(), "{e:?}");
-            assert!(
-                text.is_char_boundary(e.span.start as usize) && text.is_char_boundary(e.span.end as usize)
-            );
-        }
-    }
+    crate::testing::assert_spans_within(text, &try_parse(text));
 }
 
 #[test]
