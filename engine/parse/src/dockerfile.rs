@@ -1320,34 +1320,12 @@ mod tests {
 
     #[test]
     fn garbage_and_truncated_inputs_never_panic() {
-        let complex = complex();
-        let mut inputs: Vec<String> = Vec::new();
-        for (i, _) in complex.char_indices() {
-            inputs.push(complex[..i].to_owned());
-        }
         let noise: &[&str] = &[
             "\\", "`", "\"", "'", "$", "{", "}", "${", "[", "]", "\n", "\r\n", "#", "<<", "<<-", "-", "--",
             "=", " ", "\t", ":", "@", "/", "é", "\u{feff}", "FROM", "ONBUILD", "AS", "*", "%",
         ];
-        // A fixed linear congruential generator keeps the test deterministic.
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |bound: usize| {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % bound
-        };
-        let boundaries: Vec<usize> = complex.char_indices().map(|(i, _)| i).collect();
-        while inputs.len() < 2_400 {
-            let mut text = complex.clone();
-            for _ in 0..=next(4) {
-                let limit = boundaries.partition_point(|&b| b < text.len());
-                let pos = boundaries[next(limit.max(1))].min(text.len());
-                let pos = (0..=pos).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
-                let end = (pos + next(3)).min(text.len());
-                let end = (end..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
-                text.replace_range(pos..end, noise[next(noise.len())]);
-            }
-            inputs.push(text);
-        }
+        let complex = complex();
+        let inputs = crate::testing::mangled(&complex, 1, noise, 2_400 - complex.chars().count().min(2_400));
         for text in &inputs {
             check_spans(text);
         }

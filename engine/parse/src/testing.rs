@@ -108,3 +108,46 @@ pub fn assert_spans_within(text: &str, result: &Result<Document, ParseError>) {
         Err(e) => assert!(within(e.span), "error span {:?} in {text:?}", e.span),
     }
 }
+
+/// Deterministic robustness inputs: `base` cut at every `step`-th character boundary, then
+/// `mutations` copies of it with one to four short ranges (aligned on characters) replaced by a
+/// piece of `noise` or deleted. Fixed seed, so a failure reproduces.
+pub fn mangled(base: &str, step: usize, noise: &[&str], mutations: usize) -> Vec<String> {
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |bound: usize| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize % bound.max(1)
+    };
+    let boundaries: Vec<usize> = base.char_indices().map(|(i, _)| i).chain([base.len()]).collect();
+    let mut inputs: Vec<String> =
+        boundaries.iter().step_by(step.max(1)).map(|&cut| base[..cut].to_owned()).collect();
+    for _ in 0..mutations {
+        let mut text = base.to_owned();
+        for _ in 0..=next(4) {
+            let pos = (0..=next(text.len() + 1).min(text.len()))
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0);
+            let end = (pos + next(3)).min(text.len());
+            let end = (end..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+            // One time in five, delete instead of replacing.
+            let piece = if next(5) == 0 { "" } else { noise[next(noise.len())] };
+            text.replace_range(pos..end, piece);
+        }
+        inputs.push(text);
+    }
+    inputs
+}
+
+#[test]
+fn mangled_inputs_are_deterministic_and_really_mutated() {
+    let base = "FROM alpine\nUSER é\n";
+    let inputs = mangled(base, 1, &["$", "{"], 200);
+    assert_eq!(inputs, mangled(base, 1, &["$", "{"], 200), "the same seed gives the same inputs");
+    let cuts = base.chars().count() + 1;
+    assert_eq!(inputs.len(), cuts + 200);
+    assert_eq!((inputs[0].as_str(), inputs[cuts - 1].as_str()), ("", base), "every prefix, then the whole");
+    let mutations = &inputs[cuts..];
+    assert!(mutations.iter().filter(|m| *m != base).count() > 180, "mutations change the text");
+    assert!(mutations.iter().any(|m| m.contains('$')) && mutations.iter().any(|m| m.len() < base.len()));
+}

@@ -229,35 +229,11 @@ fn truncations_and_mutations_never_panic() {
     const NOISE: [&str; 14] =
         ["{", "}", "[", "]", ":", "- ", "&a ", "*a", "<<: *a\n", "\"", "'", "|", "\n  ", "\t"];
     let base = format!("{COMPLEX}\n# é ü 日本 ✓\nextra: \"ä\"\n");
-    let mut cases = 0;
-    let bytes = base.as_bytes();
-    // Every 7th truncation point (on a char boundary).
-    for cut in (0..base.len()).step_by(7) {
-        if let Some(prefix) = base.get(..cut) {
-            check(prefix);
-            cases += 1;
-        }
+    let inputs = crate::testing::mangled(&base, 7, &NOISE, 1_700);
+    assert!(inputs.len() >= 2_000, "{}", inputs.len());
+    for text in &inputs {
+        check(text);
     }
-    // Deterministic byte replacements, insertions and deletions with YAML's indicators.
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    while cases < 2_000 {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        let at = (seed % bytes.len() as u64) as usize;
-        let noise = NOISE[(seed >> 32) as usize % NOISE.len()];
-        let Some((before, after)) = base.get(..at).zip(base.get(at..)) else {
-            continue;
-        };
-        let mutated = match seed % 3 {
-            0 => format!("{before}{noise}{after}"),
-            1 => format!("{before}{noise}{}", after.get(noise.len().min(after.len())..).unwrap_or("")),
-            _ => format!("{before}{}", after.get(1..).unwrap_or("")),
-        };
-        check(&mutated);
-        cases += 1;
-    }
-    assert!(cases >= 2_000);
 }
 
 #[test]

@@ -492,16 +492,6 @@ fn a_byte_order_mark_keeps_spans_at_file_offsets() {
     assert_eq!(slice(&doc, at(resource(&doc, "t.r"), "attributes.a")), "1");
 }
 
-/// A deterministic generator, so failures reproduce.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, bound: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        ((self.0 >> 33) as usize) % bound.max(1)
-    }
-}
-
 #[test]
 fn truncated_and_mutated_modules_never_panic_and_keep_spans_in_bounds() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/terraform/parser/storymagic");
@@ -509,32 +499,9 @@ fn truncated_and_mutated_modules_never_panic_and_keep_spans_in_bounds() {
     let network = std::fs::read_to_string(format!("{dir}/network.tf")).unwrap();
     let pieces =
         ["${", "}", "\"", "{", "[", "(", "local.", "var.", " ? ", "%{", "<<EOT\n", "\n", "é", "=", "..."];
-    let mut rng = Lcg(7);
     let mut parsed = 0;
-    for round in 0..1000 {
-        let bytes = main.as_bytes();
-        let mutated = if round < 300 {
-            String::from_utf8_lossy(&bytes[..rng.next(bytes.len())]).into_owned()
-        } else {
-            let mut text = main.clone();
-            for _ in 0..=rng.next(4) {
-                let mut at = rng.next(text.len());
-                while !text.is_char_boundary(at) {
-                    at -= 1;
-                }
-                if rng.next(2) == 0 {
-                    text.insert_str(at, pieces[rng.next(pieces.len())]);
-                } else {
-                    let mut end = (at + rng.next(8)).min(text.len());
-                    while !text.is_char_boundary(end) {
-                        end -= 1;
-                    }
-                    text.replace_range(at..end, "");
-                }
-            }
-            text
-        };
-        let files = vec![file("main.tf", &mutated), file("network.tf", &network)];
+    for (round, mutated) in crate::testing::mangled(&main, 10, &pieces, 700).iter().enumerate() {
+        let files = vec![file("main.tf", mutated), file("network.tf", &network)];
         match parse_module(files, &Inputs::new()) {
             Ok(doc) => {
                 parsed += 1;
