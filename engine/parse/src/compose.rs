@@ -16,7 +16,7 @@ use std::sync::Arc;
 use rampart_model::{Document, DocumentBuilder, Format, NodeId, NodeKind, SourceFile, Span};
 
 use crate::ParseError;
-use crate::env::interpolate::{self, Reference};
+use crate::env::interpolate::{self, Recorded, Reference, TextBudget};
 use crate::yaml::{self, Entry, Value, Yaml, shown};
 
 /// Parses a Compose file into the shape documented in docs/document-model.md.
@@ -55,7 +55,7 @@ pub fn parse(file: Arc<SourceFile>) -> Result<Document, ParseError> {
     let mut w = Writer {
         b: DocumentBuilder::new(Format::Compose, file, whole),
         text: &text,
-        budget: text.len().saturating_mul(2).saturating_add(1 << 20),
+        budget: TextBudget::for_text(&text),
     };
     let list_span = root.get("services").map_or(whole, |s| s.span);
     let list = w.b.list(DocumentBuilder::ROOT, "services", list_span);
@@ -137,15 +137,6 @@ impl<'a> Scalar<'a> {
     }
 }
 
-/// A reference with file spans and owned text, ready to be written.
-struct Recorded {
-    span: Span,
-    name: String,
-    name_span: Span,
-    modifier: Option<(&'static str, Option<String>, Span)>,
-    form: Option<String>,
-}
-
 /// The decoded part of a text: the value, or the references it depends on.
 enum Decoded {
     Known(String),
@@ -155,27 +146,13 @@ enum Decoded {
 /// How many variables an unknown's reason names: a value may hold thousands of references.
 const NAMED: usize = 5;
 
-const OVER_BUDGET: &str = "not recorded: nested references exceed the text budget";
-
 struct Writer<'a> {
     b: DocumentBuilder,
     text: &'a str,
-    /// Bytes of reference text still allowed: nested references repeat the text of the ones
-    /// inside them, so `${A:-${A:-...}}` would otherwise be recorded in the square of its size.
-    budget: usize,
+    budget: TextBudget,
 }
 
 impl Writer<'_> {
-    fn charge(&mut self, len: usize) -> bool {
-        match self.budget.checked_sub(len) {
-            Some(left) => {
-                self.budget = left;
-                true
-            }
-            None => false,
-        }
-    }
-
     /// Decodes `range` of a text as Compose interpolates it: `$$` is `$`, and references make
     /// the value unknown.
     fn decode(&mut self, t: &Scalar<'_>, range: Range<usize>) -> Result<Decoded, ParseError> {
@@ -201,10 +178,11 @@ impl Writer<'_> {
 
     fn record(&mut self, t: &Scalar<'_>, reference: &Reference) -> Recorded {
         let modifier = reference.modifier.as_ref().map(|(modifier, word)| {
-            let text = self.charge(word.len()).then(|| interpolate::unescape(&t.text, word.clone(), false));
+            let text =
+                self.budget.charge(word.len()).then(|| interpolate::unescape(&t.text, word.clone(), false));
             (modifier.field(), text, t.span_of(word.clone()))
         });
-        let form = self.charge(reference.span.len()).then(|| t.get(reference.span.clone()).to_owned());
+        let form = self.budget.charge(reference.span.len()).then(|| t.get(reference.span.clone()).to_owned());
         Recorded {
             span: t.span_of(reference.span.clone()),
             name: t.get(reference.name.clone()).to_owned(),
@@ -235,25 +213,7 @@ impl Writer<'_> {
     }
 
     fn references(&mut self, parent: NodeId, key: &str, references: &[Recorded]) {
-        let Some(first) = references.first() else {
-            return;
-        };
-        let span = references.iter().fold(first.span, |all, r| all.to(r.span));
-        let list = self.b.list(parent, key, span);
-        for r in references {
-            let m = self.b.map(list, "", r.span);
-            self.b.string(m, "name", &r.name, r.name_span);
-            if let Some((field, word, span)) = &r.modifier {
-                match word {
-                    Some(word) => self.b.string(m, field, word, *span),
-                    None => self.b.unknown(m, field, OVER_BUDGET, *span),
-                };
-            }
-            match &r.form {
-                Some(form) => self.b.string(m, "form", form, r.span),
-                None => self.b.unknown(m, "form", OVER_BUDGET, r.span),
-            };
-        }
+        interpolate::write_references(&mut self.b, parent, key, references);
     }
 
     fn service(&mut self, list: NodeId, service: &Entry) -> Result<(), ParseError> {

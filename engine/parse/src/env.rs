@@ -16,7 +16,7 @@ use std::sync::Arc;
 use rampart_model::{Document, DocumentBuilder, Format, NodeId, NodeKind, SourceFile, Span};
 
 use crate::ParseError;
-use interpolate::{Decoded, Reference};
+use interpolate::{Decoded, Recorded, Reference, TextBudget};
 
 /// Parses an env file into the shape documented in docs/document-model.md.
 pub fn parse(file: Arc<SourceFile>) -> Result<Document, ParseError> {
@@ -27,7 +27,7 @@ pub fn parse(file: Arc<SourceFile>) -> Result<Document, ParseError> {
     let mut emitter = Emitter {
         b: DocumentBuilder::new(Format::Env, file, span(start..text.len())),
         text: &text,
-        budget: text.len().saturating_mul(2).saturating_add(1 << 20),
+        budget: TextBudget::for_text(&text),
     };
     emitter.document(start, template, &entries);
     Ok(emitter.b.finish())
@@ -349,8 +349,7 @@ impl Lines<'_> {
 struct Emitter<'a> {
     b: DocumentBuilder,
     text: &'a str,
-    /// Bytes of reference text still allowed (see [`Emitter::charge`]).
-    budget: usize,
+    budget: TextBudget,
 }
 
 impl<'a> Emitter<'a> {
@@ -395,57 +394,35 @@ impl<'a> Emitter<'a> {
         };
         let export = entry.export.clone().unwrap_or(entry.key.start..entry.key.start);
         self.b.boolean(m, "export", entry.export.is_some(), span(export));
-        if let Some((double, references)) = references
-            && let Some(first) = references.first()
-        {
-            // An enclosing reference comes first and ends after the ones nested in it.
-            let end = references.iter().map(|r| r.span.end).max().unwrap_or(first.span.end);
-            let all = self.b.list(m, "references", span(first.span.start..end));
-            for reference in references {
-                self.reference(all, reference, double);
-            }
+        if let Some((double, references)) = references {
+            let recorded: Vec<Recorded> = references.iter().map(|r| self.record(r, double)).collect();
+            interpolate::write_references(&mut self.b, m, "references", &recorded);
         }
         if !seen.insert(key) {
             self.b.boolean(m, "duplicate", true, key_span);
         }
     }
 
-    fn reference(&mut self, list: NodeId, reference: &Reference, double: bool) {
-        let m = self.b.map(list, "", span(reference.span.clone()));
-        let name = self.slice(reference.name.clone()).to_owned();
-        self.b.string(m, "name", &name, span(reference.name.clone()));
-        if let Some((modifier, word)) = &reference.modifier {
-            let word_span = span(word.clone());
-            if self.charge(word.len()) {
-                let text = interpolate::unescape(self.text, word.clone(), double);
-                self.b.string(m, modifier.field(), &text, word_span);
-            } else {
-                self.b.unknown(m, modifier.field(), OVER_BUDGET, word_span);
-            }
-        }
-        let form_span = span(reference.span.clone());
-        if self.charge(reference.span.len()) {
-            let form = self.slice(reference.span.clone()).to_owned();
-            self.b.string(m, "form", &form, form_span);
-        } else {
-            self.b.unknown(m, "form", OVER_BUDGET, form_span);
-        }
-    }
-
-    /// Counts reference text against the file's budget: nested references repeat the text
-    /// of the ones inside them, so `${A:-${A:-...}}` would hold the square of its size.
-    fn charge(&mut self, len: usize) -> bool {
-        match self.budget.checked_sub(len) {
-            Some(left) => {
-                self.budget = left;
-                true
-            }
-            None => false,
+    /// A reference as the document records it; its texts count against the file's budget.
+    fn record(&mut self, reference: &Reference, double: bool) -> Recorded {
+        let modifier = reference.modifier.as_ref().map(|(modifier, word)| {
+            let text = self
+                .budget
+                .charge(word.len())
+                .then(|| interpolate::unescape(self.text, word.clone(), double));
+            (modifier.field(), text, span(word.clone()))
+        });
+        let form =
+            self.budget.charge(reference.span.len()).then(|| self.slice(reference.span.clone()).to_owned());
+        Recorded {
+            span: span(reference.span.clone()),
+            name: self.slice(reference.name.clone()).to_owned(),
+            name_span: span(reference.name.clone()),
+            modifier,
+            form,
         }
     }
 }
-
-const OVER_BUDGET: &str = "not recorded: nested references exceed the text budget";
 
 #[cfg(test)]
 mod tests {
@@ -865,60 +842,10 @@ mod tests {
         assert_eq!(place.len(), 10_001);
     }
 
-    /// The ```env blocks of `shared/seeds/001_bd101ea92a87f478.txt`, verbatim.
-    const PRODUCTION: &str = r"# Database Configuration
-DATABASE_URL=postgresql://user:password@prod-db.cluster.region.rds.amazonaws.com:5432/course_companion
-DATABASE_POOL_SIZE=20
-DATABASE_ECHO=false
-
-# Authentication
-SECRET_KEY=super_secret_production_key_here
-ALGORITHM=HS256
-ACCESS_TOKEN_EXPIRE_MINUTES=30
-REFRESH_TOKEN_EXPIRE_DAYS=30
-
-# External Services
-CLOUDFLARE_R2_ENDPOINT=https://pub-xxx.r2.dev
-CHATGPT_API_KEY=sk-production-key-here
-SENTRY_DSN=https://sentry.example.com/project
-
-# Application Settings
-LOG_LEVEL=INFO
-DEBUG=false
-ALLOWED_HOSTS=coursecompanionfte.com,www.coursecompanionfte.com
-CORS_ORIGINS=https://coursecompanionfte.com,https://www.coursecompanionfte.com
-
-# Performance
-WORKERS_PER_CORE=2
-MAX_WORKERS=8
-WEB_CONCURRENCY=8
-";
-    const STAGING: &str = r"# Database Configuration
-DATABASE_URL=postgresql://user:password@staging-db.cluster.region.rds.amazonaws.com:5432/course_companion
-DATABASE_POOL_SIZE=10
-DATABASE_ECHO=false
-
-# Authentication
-SECRET_KEY=staging_secret_key_here
-ALGORITHM=HS256
-ACCESS_TOKEN_EXPIRE_MINUTES=30
-REFRESH_TOKEN_EXPIRE_DAYS=7
-
-# External Services
-CLOUDFLARE_R2_ENDPOINT=https://pub-yyy.r2.dev
-CHATGPT_API_KEY=sk-staging-key-here
-
-# Application Settings
-LOG_LEVEL=INFO
-DEBUG=true
-ALLOWED_HOSTS=staging.coursecompanionfte.com
-CORS_ORIGINS=https://staging.coursecompanionfte.com
-
-# Performance
-WORKERS_PER_CORE=1
-MAX_WORKERS=4
-WEB_CONCURRENCY=4
-";
+    /// The ```env blocks of `shared/seeds/001_bd101ea92a87f478.txt`, as committed among the
+    /// seed fixtures.
+    const PRODUCTION: &str = include_str!("../../../fixtures/seeds/001-course-companion/.env.production");
+    const STAGING: &str = include_str!("../../../fixtures/seeds/001-course-companion/.env.staging");
 
     #[test]
     fn the_seed_env_blocks() {
@@ -1043,32 +970,11 @@ WEB_CONCURRENCY=4
 
     #[test]
     fn garbage_and_truncated_inputs_never_panic() {
-        let complex = complex();
-        let mut inputs: Vec<String> = Vec::new();
-        for (i, _) in complex.char_indices() {
-            inputs.push(complex[..i].to_owned());
-        }
         let noise: &[&str] = &[
             "\\", "\"", "'", "$", "$$", "{", "}", "${", ":-", ":?", "+", "=", "#", " #", "\n", "\r\n", "\r",
             " ", "\t", "export ", "-", ".", "é", "\u{feff}", "\\\"", "\"\"\"", "1", "A",
         ];
-        // A fixed linear congruential generator keeps the test deterministic.
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |bound: usize| {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % bound
-        };
-        while inputs.len() < complex.chars().count() + 2_000 {
-            let mut text = complex.clone();
-            for _ in 0..=next(4) {
-                let pos = next(text.len() + 1);
-                let pos = (0..=pos).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
-                let end = (pos + next(3)).min(text.len());
-                let end = (end..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
-                text.replace_range(pos..end, noise[next(noise.len())]);
-            }
-            inputs.push(text);
-        }
+        let inputs = crate::testing::mangled(&complex(), 1, noise, 2_000);
         let mut parsed = 0;
         for text in &inputs {
             check_spans(text);
@@ -1105,7 +1011,7 @@ WEB_CONCURRENCY=4
         assert_eq!(outer.kind(), NodeKind::String);
         assert_eq!((outer.value().len(), src(&d, outer).len()), (text.len() - 3, text.len() - 3));
         let middle = at(&d, "entries.0.references.5000.form");
-        assert_eq!((middle.kind(), middle.value()), (NodeKind::Unknown, OVER_BUDGET));
+        assert_eq!((middle.kind(), middle.value()), (NodeKind::Unknown, interpolate::OVER_BUDGET));
         assert_eq!(src(&d, middle).len(), text.len() - 3 - 5000 * 6);
 
         // A long line, and a long unterminated quote.

@@ -8,6 +8,8 @@
 
 use std::ops::Range;
 
+use rampart_model::{DocumentBuilder, NodeId, Span};
+
 use super::shown;
 
 /// One `$NAME` or `${NAME...}` in a value; ranges are file offsets.
@@ -245,4 +247,64 @@ impl Scanner<'_> {
 
 fn unterminated(span: Range<usize>) -> Error {
     Error { span, message: "unterminated reference: no `}` closes this `${`".into() }
+}
+/// What an over-budget reference field holds instead of its text.
+pub(crate) const OVER_BUDGET: &str = "not recorded: nested references exceed the text budget";
+
+/// Bytes of reference text a file may record: nested references repeat the text of the ones
+/// inside them, so `${A:-${A:-...}}` would otherwise be recorded in the square of its size.
+pub(crate) struct TextBudget(usize);
+
+impl TextBudget {
+    pub(crate) fn for_text(text: &str) -> Self {
+        Self(text.len().saturating_mul(2).saturating_add(1 << 20))
+    }
+
+    /// Takes `len` bytes from the budget; false (and nothing taken) when they are not there.
+    pub(crate) fn charge(&mut self, len: usize) -> bool {
+        match self.0.checked_sub(len) {
+            Some(left) => {
+                self.0 = left;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// A reference as the document records it (env files and Compose share the shape).
+pub(crate) struct Recorded {
+    /// The whole `${...}` text.
+    pub(crate) span: Span,
+    pub(crate) name: String,
+    pub(crate) name_span: Span,
+    /// The modifier's field (`default`, `error`, `alternative`), its decoded text (`None`
+    /// when over budget) and its span.
+    pub(crate) modifier: Option<(&'static str, Option<String>, Span)>,
+    /// The reference as written (`None` when over budget).
+    pub(crate) form: Option<String>,
+}
+
+/// Writes `references` as the list `key` of `parent`; nothing when there are none.
+pub(crate) fn write_references(b: &mut DocumentBuilder, parent: NodeId, key: &str, references: &[Recorded]) {
+    let Some(first) = references.first() else {
+        return;
+    };
+    // An enclosing reference comes first and ends after the ones nested in it.
+    let span = references.iter().fold(first.span, |all, r| all.to(r.span));
+    let list = b.list(parent, key, span);
+    for r in references {
+        let m = b.map(list, "", r.span);
+        b.string(m, "name", &r.name, r.name_span);
+        if let Some((field, word, span)) = &r.modifier {
+            match word {
+                Some(word) => b.string(m, field, word, *span),
+                None => b.unknown(m, field, OVER_BUDGET, *span),
+            };
+        }
+        match &r.form {
+            Some(form) => b.string(m, "form", form, r.span),
+            None => b.unknown(m, "form", OVER_BUDGET, r.span),
+        };
+    }
 }
