@@ -231,12 +231,17 @@ fn a_terraform_module_is_its_directory_and_a_syntax_error_names_its_file() {
     write(dir.path(), "infra/main.tf", "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n}\n");
     write(dir.path(), "infra/terraform.tfvars", "retention = 30\n");
     write(dir.path(), "other/main.tf", "locals {\n  a = 1\n}\n");
+    write(dir.path(), "other/generated.tf.json", "{\"locals\": {\"b\": \"${local.a}\"}}");
 
     let scan =
         |args: &[&str]| run(rampart().current_dir(dir.path()).args(["scan", "--format", "json"]).args(args));
     let out = scan(&[]);
     assert_eq!(out.code, 0, "{}", out.stdout);
-    assert_eq!(out.json()["summary"]["files"], 3, "two modules, three .tf files (tfvars are inputs)");
+    assert_eq!(
+        out.json()["summary"]["files"],
+        4,
+        "two modules, three .tf files and a .tf.json (tfvars are inputs)"
+    );
 
     // Naming one file of a module reads the whole module, as Terraform would.
     let out = scan(&["infra/main.tf"]);
@@ -250,6 +255,83 @@ fn a_terraform_module_is_its_directory_and_a_syntax_error_names_its_file() {
     assert_eq!(errors[0]["path"], "infra/network.tf");
     assert_eq!(errors[0]["kind"], "parse");
     assert_eq!(errors[0]["line"], 2);
+}
+
+#[test]
+fn local_terraform_modules_are_judged_where_they_are_called_and_remote_ones_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = "module \"net\" {\n  source = \"../modules/net\"\n  cidr   = \"10.0.0.0/16\"\n}\n\
+                module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n";
+    write(dir.path(), "live/main.tf", root);
+    write(
+        dir.path(),
+        "modules/net/main.tf",
+        "variable \"cidr\" {}\nresource \"aws_vpc\" \"this\" {\n  cidr_block = var.cidr\n}\n",
+    );
+    let scan = || run(rampart().current_dir(dir.path()).args(["scan", "--format", "json"]));
+    let out = scan();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let json = out.json();
+    assert_eq!(json["summary"]["files"], 2, "the called module's file is read once, by its caller");
+    let notices = json["notices"].as_array().unwrap();
+    assert_eq!(notices.len(), 1, "{notices:#?}");
+    assert_eq!((notices[0]["path"].as_str(), notices[0]["line"].as_u64()), (Some("live/main.tf"), Some(6)));
+    assert!(
+        notices[0]["message"].as_str().unwrap().contains("\"terraform-aws-modules/vpc/aws\" is not fetched")
+    );
+
+    // A syntax error in the called module is reported once, in its file, and fails the scan.
+    write(dir.path(), "modules/net/broken.tf", "resource \"aws_subnet\" \"a\" {\n");
+    let out = scan();
+    assert_eq!(out.code, 3, "{}", out.stdout);
+    let errors = out.json()["errors"].as_array().unwrap().clone();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["path"], "modules/net/broken.tf");
+    assert_eq!(
+        (errors[0]["line"].as_u64(), errors[0]["column"].as_u64()),
+        (Some(1), Some(27)),
+        "the `{{` never closed"
+    );
+}
+
+#[test]
+fn a_finding_on_a_terraform_value_also_points_where_the_value_was_set() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "variables.tf", "variable \"days\" {\n  default = 7\n}\n");
+    write(dir.path(), "terraform.tfvars", "# production\ndays = 30\n");
+    write(dir.path(), "main.tf", "resource \"aws_cloudwatch_log_group\" \"app\" {\n  marker = var.days\n}\n");
+    let marker = test_plugin("marker");
+    let out =
+        run(rampart().current_dir(dir.path()).args(["scan", "--format", "json", "--plugin"]).arg(&marker));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let json = out.json();
+    let finding = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "hygiene/test-marker")
+        .unwrap_or_else(|| panic!("the marker is reported: {json:#}"));
+    assert_eq!(
+        (finding["path"].as_str(), finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some("main.tf"), Some(2), Some(12))
+    );
+    assert_eq!(finding["message"], "marker: 30");
+    let related = finding["related"].as_array().unwrap();
+    assert_eq!(related.len(), 1, "{related:#?}");
+    assert_eq!(
+        (related[0]["path"].as_str(), related[0]["line"].as_u64(), related[0]["column"].as_u64()),
+        (Some("terraform.tfvars"), Some(2), Some(8))
+    );
+    assert_eq!(related[0]["message"], "var.days is set here (terraform.tfvars)");
+    // The human report shows the other file's line under the finding.
+    let out =
+        run(rampart().current_dir(dir.path()).args(["scan", "--color", "never", "--plugin"]).arg(&marker));
+    let origin = out.stdout.find("var.days is set here (terraform.tfvars)").expect("the origin is shown");
+    assert!(
+        out.stdout[origin..].contains("[terraform.tfvars:2:8]\n 1 │ # production\n 2 │ days = 30"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

@@ -49,7 +49,8 @@ pub fn run(command: &mut Command) -> Run {
 /// the component of one of them.
 pub fn test_plugin(package: &str) -> PathBuf {
     static BUILT: OnceLock<Vec<rampart_plugin_build::BuiltPlugin>> = OnceLock::new();
-    const PACKAGES: &[&str] = &["spin", "hog", "panicky", "flood", "bad-node", "sneaky", "old-contract"];
+    const PACKAGES: &[&str] =
+        &["spin", "hog", "panicky", "flood", "bad-node", "sneaky", "old-contract", "marker"];
     let built = BUILT.get_or_init(|| {
         let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-plugins");
         rampart_plugin_build::build(&repo().join("plugins"), PACKAGES, &target)

@@ -82,8 +82,12 @@ pub fn scan(candidates: &[Candidate], settings: Settings<'_>) -> Outcome {
     modules.dedup_by(|a, b| a.1 == b.1);
 
     let per_file = files.par_iter().map(|candidate| scan_file(candidate, settings));
-    let per_module = modules.par_iter().map(|(dir, display)| scan_module(dir, display, settings));
-    let mut outcome = per_file.chain(per_module).reduce(Outcome::default, Outcome::merge);
+    let per_module: Vec<ModuleScan> =
+        modules.par_iter().map(|(dir, display)| scan_module(dir, display, settings)).collect();
+    let mut outcome = per_file.reduce(Outcome::default, Outcome::merge);
+    for module in called_on_their_own(per_module) {
+        outcome = outcome.merge(module.outcome);
+    }
     outcome.skipped.sort();
     outcome.notices.sort_by(|a, b| (&a.path, a.location()).cmp(&(&b.path, b.location())));
     outcome.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -182,71 +186,157 @@ fn mib(bytes: u64) -> f64 {
 
 fn source(bytes: Vec<u8>, display: &str) -> Result<Arc<SourceFile>, ScanError> {
     let text = String::from_utf8(bytes).map_err(|e| {
-        ScanError::new(
-            ErrorKind::Parse,
-            Some(display.to_owned()),
-            format!("the file is not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
-        )
+        let offset = e.utf8_error().valid_up_to();
+        let message = format!("the file is not valid UTF-8 (invalid byte at offset {offset})");
+        // Shown with the bad bytes replaced: the text before them, and so the line and
+        // column of the first, are exactly the file's.
+        let shown = Arc::new(SourceFile::new(display, String::from_utf8_lossy(e.as_bytes()).into_owned()));
+        let end =
+            shown.text.get(offset..).and_then(|t| t.chars().next()).map_or(offset, |c| offset + c.len_utf8());
+        ScanError::at(ErrorKind::Parse, &shown, rampart_model::Span::new(offset as u32, end as u32), message)
     })?;
     Ok(Arc::new(SourceFile::new(display, text)))
 }
 
-/// A Terraform module is a directory: every `*.tf` file in it is one document, as Terraform
-/// loads them, whichever of them led discovery there.
-fn scan_module(dir: &Path, display: &str, settings: Settings<'_>) -> Outcome {
-    let mut outcome = Outcome::default();
-    let mut names: Vec<String> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            .filter_map(|e| e.file_name().into_string().ok())
-            .collect(),
-        Err(err) => {
-            let message = format!("could not read the module directory: {err}");
-            outcome.errors.push(ScanError::new(ErrorKind::Io, Some(display.to_owned()), message));
-            return outcome;
-        }
-    };
-    names.sort();
-    let display_of = |name: &str| if display == "." { name.to_owned() } else { format!("{display}/{name}") };
-    let load = |name: &str| {
-        let bytes = read_bytes(&dir.join(name), &display_of(name), settings.max_file_size)?;
-        source(bytes, &display_of(name)).map_err(Unread::Failed)
-    };
+/// A Terraform module directory's scan, and the local modules it loaded.
+struct ModuleScan {
+    dir: Option<PathBuf>,
+    outcome: Outcome,
+    loaded: Vec<PathBuf>,
+}
 
+/// The module scans to report: a module that another scanned module calls is judged there,
+/// with the arguments it is called with, not again on its own with its defaults. (Modules that
+/// only call each other in a cycle are all kept.)
+fn called_on_their_own(scans: Vec<ModuleScan>) -> impl Iterator<Item = ModuleScan> {
+    use std::collections::HashSet;
+    let called: HashSet<&PathBuf> = scans.iter().flat_map(|s| &s.loaded).collect();
+    let is_top = |s: &ModuleScan| s.dir.as_ref().is_none_or(|d| !called.contains(d));
+    let judged_elsewhere: HashSet<PathBuf> =
+        scans.iter().filter(|s| is_top(s)).flat_map(|s| s.loaded.iter().cloned()).collect();
+    scans.into_iter().filter(move |s| s.dir.as_ref().is_none_or(|d| !judged_elsewhere.contains(d)))
+}
+
+/// The `*.tf` and `*.tf.json` files of a directory, in name order, as Terraform loads them.
+fn module_files(
+    dir: &Path,
+    display: &str,
+    max_size: u64,
+    outcome: &mut Outcome,
+) -> Result<Vec<Arc<SourceFile>>, String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        // Terraform loads exactly `*.tf` and `*.tf.json`, case-sensitively.
+        .filter(|n| Path::new(n).extension().is_some_and(|e| e == "tf") || n.ends_with(".tf.json"))
+        .collect();
+    names.sort();
     let mut files = Vec::new();
-    // Terraform loads exactly `*.tf`, case-sensitively.
-    for name in names.iter().filter(|n| Path::new(n).extension().is_some_and(|e| e == "tf")) {
+    for name in names {
+        let shown = if display == "." { name.clone() } else { format!("{display}/{name}") };
         outcome.files += 1;
-        match load(name) {
+        let read = read_bytes(&dir.join(&name), &shown, max_size)
+            .and_then(|bytes| source(bytes, &shown).map_err(Unread::Failed));
+        match read {
             Ok(file) => files.push(file),
             Err(unread) => outcome.unread(unread),
         }
     }
+    Ok(files)
+}
+
+/// Reads the local modules a root module calls, relative to the root's directory.
+struct DirLoader<'a> {
+    root: &'a Path,
+    display: &'a str,
+    max_size: u64,
+    /// What reading the called modules' files found (counts, unreadable files).
+    outcome: std::sync::Mutex<Outcome>,
+}
+
+impl terraform::Loader for DirLoader<'_> {
+    fn load(&self, dir: &str) -> Result<Vec<Arc<SourceFile>>, String> {
+        let path = self.root.join(dir);
+        let display =
+            if self.display == "." { dir.to_owned() } else { terraform::join_dir(self.display, dir) };
+        let mut outcome = self.outcome.lock().map_err(|_| "a module reader failed earlier".to_owned())?;
+        let before = outcome.errors.len() + outcome.notices.len();
+        let files = module_files(&path, &display, self.max_size, &mut outcome)?;
+        if outcome.errors.len() + outcome.notices.len() > before {
+            return Err("a file of the module could not be read (reported on its own)".to_owned());
+        }
+        Ok(files)
+    }
+}
+
+/// A Terraform module is a directory: every `*.tf` file in it is one document, as Terraform
+/// loads them, whichever of them led discovery there; the local modules it calls join it.
+fn scan_module(dir: &Path, display: &str, settings: Settings<'_>) -> ModuleScan {
+    let mut outcome = Outcome::default();
+    let canonical = dir.canonicalize().ok();
+    let failed = |outcome: Outcome| ModuleScan { dir: canonical.clone(), outcome, loaded: Vec::new() };
+    let files = match module_files(dir, display, settings.max_file_size, &mut outcome) {
+        Ok(files) => files,
+        Err(err) => {
+            let message = format!("could not read the module directory: {err}");
+            outcome.errors.push(ScanError::new(ErrorKind::Io, Some(display.to_owned()), message));
+            return failed(outcome);
+        }
+    };
     // Judging a module on part of its code would mislead: a missing file may hold the fix.
     if !outcome.errors.is_empty() || !outcome.notices.is_empty() || files.is_empty() {
-        return outcome;
+        return failed(outcome);
     }
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().filter_map(|e| e.file_name().into_string().ok()).collect())
+        .unwrap_or_default();
+    let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    let display_of = |name: &str| if display == "." { name.to_owned() } else { format!("{display}/{name}") };
     let mut inputs = terraform::Inputs::new();
-    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    for index in terraform::auto_tfvars(&name_refs) {
-        let added = load(name_refs[index]).and_then(|file| {
-            let invalid =
-                |e: rampart_parse::ParseError| ScanError::at(ErrorKind::Parse, &file, e.span, e.message);
-            inputs.add_tfvars(&file).map_err(|e| Unread::Failed(invalid(e)))
-        });
+    for index in terraform::auto_tfvars(&names) {
+        let name = names[index];
+        let added =
+            read_bytes(&dir.join(name), &display_of(name), settings.max_file_size).and_then(|bytes| {
+                let file = source(bytes, &display_of(name)).map_err(Unread::Failed)?;
+                let invalid =
+                    |e: rampart_parse::ParseError| ScanError::at(ErrorKind::Parse, &file, e.span, e.message);
+                inputs.add_tfvars(&file).map_err(|e| Unread::Failed(invalid(e)))
+            });
         if let Err(unread) = added {
             outcome.unread(unread);
-            return outcome;
+            return failed(outcome);
         }
     }
     inputs.extend(settings.terraform);
-    match terraform::parse_module_detailed(files.clone(), &inputs) {
-        Ok(document) => evaluate(&document, settings.plugins, &mut outcome),
+    let loader = DirLoader {
+        root: dir,
+        display,
+        max_size: settings.max_file_size,
+        outcome: std::sync::Mutex::new(Outcome::default()),
+    };
+    let parsed = terraform::parse_module_tree(files.clone(), &inputs, Some(&loader));
+    if let Ok(called) = loader.outcome.into_inner() {
+        outcome = outcome.merge(called);
+    }
+    let parsed = match parsed {
+        Ok(parsed) => parsed,
         Err(terraform::ModuleError { file, error }) => {
             let file = &files[file.min(files.len() - 1)];
             outcome.errors.push(ScanError::at(ErrorKind::Parse, file, error.span, error.message));
+            return failed(outcome);
         }
+    };
+    for notice in parsed.notices {
+        let span = Some((Arc::clone(&notice.file), notice.span));
+        outcome.notices.push(Notice { path: notice.file.path.clone(), span, message: notice.message });
     }
-    outcome
+    for error in parsed.errors {
+        outcome.errors.push(ScanError::at(ErrorKind::Parse, &error.file, error.span, error.message));
+    }
+    evaluate(&parsed.document, settings.plugins, &mut outcome);
+    let called = parsed.loaded.iter().filter_map(|d| dir.join(d).canonicalize().ok()).collect();
+    ModuleScan { dir: canonical, outcome, loaded: called }
 }

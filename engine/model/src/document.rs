@@ -61,6 +61,20 @@ pub struct Document {
     pub files: Vec<Arc<SourceFile>>,
     nodes: Vec<Node>,
     strings: String,
+    /// Where values written elsewhere came from, sorted by node.
+    origins: Vec<(NodeId, Origin)>,
+}
+
+/// Where a node's value was written when that is not where the node is: a Terraform
+/// attribute set from a variable points at the variable's default or its `.tfvars` line.
+/// The engine shows it next to any finding on the node, so a user sees both places.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// Which of the document's files.
+    pub file: u32,
+    pub span: Span,
+    /// What the place is, e.g. "var.retention_days is set here (terraform.tfvars)".
+    pub message: String,
 }
 
 impl Document {
@@ -87,6 +101,12 @@ impl Document {
 
     pub fn get(&self, id: NodeId) -> Option<NodeRef<'_>> {
         ((id as usize) < self.nodes.len()).then_some(NodeRef { doc: self, id })
+    }
+
+    /// Where the value of node `id` was written, when that is elsewhere.
+    pub fn origin(&self, id: NodeId) -> Option<&Origin> {
+        let found = self.origins.binary_search_by_key(&id, |(node, _)| *node).ok()?;
+        self.origins.get(found).map(|(_, origin)| origin)
     }
 }
 
@@ -142,6 +162,11 @@ impl<'a> NodeRef<'a> {
         self.children().find(|c| c.key() == key)
     }
 
+    /// Where the node's value was written, when that is elsewhere (see [`Origin`]).
+    pub fn origin(self) -> Option<&'a Origin> {
+        self.doc.origin(self.id)
+    }
+
     pub fn parent(self) -> Option<NodeRef<'a>> {
         (self.id != 0).then(|| NodeRef { doc: self.doc, id: self.node().parent })
     }
@@ -156,12 +181,19 @@ pub struct DocumentBuilder {
     files: Vec<Arc<SourceFile>>,
     nodes: Vec<Node>,
     strings: String,
+    origins: Vec<(NodeId, Origin)>,
 }
 
 impl DocumentBuilder {
     /// Starts a document whose root is a map spanning `root_span` of file 0.
     pub fn new(format: Format, file: Arc<SourceFile>, root_span: Span) -> Self {
-        let mut builder = Self { format, files: vec![file], nodes: Vec::new(), strings: String::new() };
+        let mut builder = Self {
+            format,
+            files: vec![file],
+            nodes: Vec::new(),
+            strings: String::new(),
+            origins: Vec::new(),
+        };
         builder.nodes.push(Node {
             kind: NodeKind::Map,
             parent: 0,
@@ -222,9 +254,36 @@ impl DocumentBuilder {
         self.nodes.len() as u32 - 1
     }
 
+    /// Rewrites the spans (and key spans and origins) of every node of file `file` but the
+    /// root: for a file read through a rewrite of it (Terraform's JSON syntax).
+    pub fn remap_spans(&mut self, file: u32, map: impl Fn(Span) -> Span) {
+        for node in self.nodes.iter_mut().skip(1).filter(|n| n.file == file) {
+            node.span = map(node.span);
+            node.key_span = node.key_span.map(&map);
+        }
+        for (_, origin) in self.origins.iter_mut().filter(|(_, o)| o.file == file) {
+            origin.span = map(origin.span);
+        }
+    }
+
+    /// The document's file with this index.
+    pub fn file(&self, index: u32) -> Option<&Arc<SourceFile>> {
+        self.files.get(index as usize)
+    }
+
+    /// The file of a node created by `push`.
+    pub fn file_of(&self, node: NodeId) -> u32 {
+        self.nodes.get(node as usize).map_or(0, |n| n.file)
+    }
+
     /// Sets the file of a node created by `push` (children inherit their parent's file).
     pub fn set_file(&mut self, node: NodeId, file: u32) {
         self.nodes[node as usize].file = file;
+    }
+
+    /// Records where the value of `node` was written (see [`Origin`]); the last call wins.
+    pub fn set_origin(&mut self, node: NodeId, origin: Origin) {
+        self.origins.push((node, origin));
     }
 
     pub fn map(&mut self, parent: NodeId, key: &str, span: Span) -> NodeId {
@@ -253,7 +312,7 @@ impl DocumentBuilder {
 
     /// Lays the nodes out breadth-first (children contiguous, in creation order).
     pub fn finish(self) -> Document {
-        let Self { format, files, nodes, strings } = self;
+        let Self { format, files, nodes, strings, origins } = self;
         let count = nodes.len();
         // Children of each node, in creation order, via a counting sort on the parent.
         let mut starts = vec![0u32; count + 1];
@@ -292,7 +351,12 @@ impl DocumentBuilder {
             next_child += node.child_count;
             laid_out.push(node);
         }
-        Document { format, files, nodes: laid_out, strings }
+        let mut origins: Vec<(NodeId, Origin)> =
+            origins.into_iter().rev().map(|(old, origin)| (new_id[old as usize], origin)).collect();
+        // Stable: of several origins for one node, the last recorded (first after `rev`) stays.
+        origins.sort_by_key(|(node, _)| *node);
+        origins.dedup_by_key(|(node, _)| *node);
+        Document { format, files, nodes: laid_out, strings, origins }
     }
 }
 
@@ -326,12 +390,30 @@ mod tests {
         assert_eq!(items[1].get("ok").unwrap().kind(), NodeKind::Bool);
         assert_eq!(items[1].parent().unwrap().id(), stages.id());
         assert_eq!(items[0].get("image").unwrap().span(), Span::new(1, 2));
+        assert_eq!(doc.origin(items[1].get("ok").unwrap().id()), None);
         // Every non-root node is inside its parent's child range.
         for (id, node) in doc.nodes().iter().enumerate().skip(1) {
             let parent = &doc.nodes()[node.parent as usize];
             let range = parent.first_child..parent.first_child + parent.child_count;
             assert!(range.contains(&(id as u32)), "node {id} outside its parent's range");
         }
+    }
+
+    #[test]
+    fn origins_follow_their_nodes_through_the_layout() {
+        let mut b = DocumentBuilder::new(Format::Terraform, file(), Span::new(0, 10));
+        let deep = b.map(DocumentBuilder::ROOT, "a", Span::new(0, 5));
+        let value = b.number(deep, "days", "30", Span::new(1, 3));
+        b.string(DocumentBuilder::ROOT, "b", "x", Span::new(6, 7));
+        let origin = |message: &str| Origin { file: 0, span: Span::new(8, 10), message: message.to_owned() };
+        b.set_origin(value, origin("first"));
+        b.set_origin(value, origin("second"));
+        let doc = b.finish();
+        let days = doc.root().get("a").and_then(|a| a.get("days")).unwrap();
+        // Creation order put `days` second; breadth-first puts it last.
+        assert_eq!(days.id(), 3);
+        assert_eq!(doc.origin(days.id()).map(|o| o.message.as_str()), Some("second"));
+        assert_eq!(doc.origin(doc.root().get("b").unwrap().id()), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod finding;
 mod rule;
 mod source;
 
-pub use document::{Document, DocumentBuilder, Node, NodeId, NodeKind, NodeRef, TextRef};
+pub use document::{Document, DocumentBuilder, Node, NodeId, NodeKind, NodeRef, Origin, TextRef};
 pub use finding::{ErrorKind, Finding, Notice, Related, ScanError};
 pub use rule::{
     FAMILIES, Format, ParamSpec, ParamValue, PluginInfo, RuleId, RuleIdError, RuleMeta, Severity,

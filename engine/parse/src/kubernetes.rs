@@ -87,12 +87,14 @@ pub fn looks_like_kubernetes(documents: &[YamlDocument]) -> bool {
 }
 
 /// A cheap look at the start of a file: a top-level `apiVersion:` line and a top-level
-/// `kind:` line, as manifests are written. For names that leave open whether a `.yaml` file is
-/// a manifest; [`looks_like_kubernetes`] decides on the parsed stream.
+/// `kind:` line, as manifests are written, or `apiVersion:` with `metadata:` (a manifest that
+/// lost its `kind`, which must be reported, not skipped). For names that leave open whether a
+/// `.yaml` file is a manifest; [`looks_like_kubernetes`] decides on the parsed stream.
 pub fn sniff(head: &str) -> bool {
-    let top =
-        |key: &str| head.lines().any(|l| l.strip_prefix(key).is_some_and(|r| r.starts_with([' ', '\t'])));
-    top("apiVersion:") && top("kind:")
+    let top = |key: &str| {
+        head.lines().any(|l| l.strip_prefix(key).is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t'])))
+    };
+    top("apiVersion:") && (top("kind:") || top("metadata:"))
 }
 
 struct Object<'a> {

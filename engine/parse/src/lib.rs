@@ -104,7 +104,7 @@ pub fn hint(path: &Path) -> NameHint {
             NameHint::Yaml
         };
     }
-    if extension == "tf" {
+    if extension == "tf" || lower.ends_with(".tf.json") {
         return NameHint::Format(Format::Terraform);
     }
     if Path::new(&lower).extension().is_none() && !lower.starts_with('.') {
@@ -174,6 +174,8 @@ mod tests {
         }
         assert_eq!(hint(Path::new(".envrc")), NameHint::Skip);
         assert_eq!(hint(Path::new("main.tf")), NameHint::Format(Format::Terraform));
+        assert_eq!(hint(Path::new("cdk.tf.json")), NameHint::Format(Format::Terraform));
+        assert_eq!(hint(Path::new("terraform.tfvars.json")), NameHint::Skip);
         assert_eq!(hint(Path::new("terraform.tfvars")), NameHint::Skip);
         assert_eq!(hint(Path::new("environment.yaml")), NameHint::Yaml);
         let deployment = b"# app\napiVersion: apps/v1\nkind: Deployment\n";

@@ -271,9 +271,20 @@ fn floor_boundary(text: &str, index: usize) -> usize {
 
 /// The character at the scanner's position (empty at the end of the file).
 fn scan_error(text: &str, error: &ScanError) -> ParseError {
-    let start = floor_boundary(text, error.marker().byte_offset().unwrap_or(text.len()));
-    let end = text.get(start..).and_then(|rest| rest.chars().next()).map_or(start, |c| start + c.len_utf8());
+    let mut start = floor_boundary(text, error.marker().byte_offset().unwrap_or(text.len()));
     let message = error.info();
+    if message.contains("tab") {
+        // The scanner reports where the token it was reading began (the scalar before an
+        // indenting tab, or just after the tab); point at the tab itself, as PyYAML and go-yaml
+        // do: the first one from the start of that line through the next line.
+        let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |n| n + 1);
+        let after = text.get(start..).unwrap_or("");
+        let window_end = after.match_indices('\n').nth(1).map_or(text.len(), |(k, _)| start + k);
+        if let Some(tab) = text.get(line_start..window_end).and_then(|w| w.find('\t')) {
+            start = line_start + tab;
+        }
+    }
+    let end = text.get(start..).and_then(|rest| rest.chars().next()).map_or(start, |c| start + c.len_utf8());
     let message = if message.is_empty() { "invalid YAML".to_owned() } else { message };
     ParseError::new(Span::new(start as u32, end as u32), message)
 }

@@ -20,6 +20,27 @@ struct FindingDiagnostic<'a> {
     source: IndexedSource<'a>,
     code: String,
     help: Option<String>,
+    /// Related locations in other files (a `.tfvars` line that set the value), shown under
+    /// the finding with their own snippets; those in the finding's file are labels.
+    elsewhere: Vec<PlainDiagnostic<'a>>,
+}
+
+impl<'a> FindingDiagnostic<'a> {
+    fn new(finding: &'a Finding, code: String, help: Option<String>) -> Self {
+        let elsewhere = finding
+            .related
+            .iter()
+            .filter(|r| !std::sync::Arc::ptr_eq(&r.file, &finding.file))
+            .map(|r| PlainDiagnostic {
+                code: "related",
+                severity: miette::Severity::Advice,
+                path: Some(&r.file.path),
+                message: &r.message,
+                source: Some((IndexedSource(&r.file), r.span)),
+            })
+            .collect();
+        Self { finding, source: IndexedSource(&finding.file), code, help, elsewhere }
+    }
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -60,17 +81,21 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.finding.span;
         // The message above already says what is wrong; the underline says where.
-        let primary = LabeledSpan::new_primary_with_span(None, (span.start as usize, span.len() as usize));
-        let related =
-            self.finding.related.iter().filter(|r| std::sync::Arc::ptr_eq(&r.file, &self.finding.file)).map(
-                |r| {
-                    LabeledSpan::new_with_span(
-                        Some(r.message.clone()),
-                        (r.span.start as usize, r.span.len() as usize),
-                    )
-                },
-            );
+        let primary = LabeledSpan::new_primary_with_span(None, snapped(&self.finding.file, span));
+        let related = self
+            .finding
+            .related
+            .iter()
+            .filter(|r| std::sync::Arc::ptr_eq(&r.file, &self.finding.file))
+            .map(|r| LabeledSpan::new_with_span(Some(r.message.clone()), snapped(&r.file, r.span)));
         Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.elsewhere.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.elsewhere.iter().map(|d| d as &dyn Diagnostic)))
     }
 }
 
@@ -142,12 +167,24 @@ impl Diagnostic for PlainDiagnostic<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let (_, span) = self.source.as_ref()?;
+        let (source, span) = self.source.as_ref()?;
         Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
             Some("here".to_owned()),
-            (span.start as usize, span.len() as usize),
+            snapped(source.0, *span),
         ))))
     }
+}
+
+/// A span as (offset, length) within the file and on character boundaries, whatever a parser
+/// or plugin said: a report must never fail to render.
+fn snapped(file: &rampart_model::SourceFile, span: rampart_model::Span) -> (usize, usize) {
+    let text = &*file.text;
+    let floor = |i: usize| (0..=i.min(text.len())).rev().find(|&k| text.is_char_boundary(k)).unwrap_or(0);
+    let ceil =
+        |i: usize| (i.min(text.len())..=text.len()).find(|&k| text.is_char_boundary(k)).unwrap_or(text.len());
+    let start = floor(span.start as usize);
+    let end = ceil((span.end as usize).max(start));
+    (start, end - start)
 }
 
 /// Renders every finding and error, then a one-line summary.
@@ -157,12 +194,11 @@ pub fn human(out: &mut dyn Write, report: &Report<'_>, style: Style) -> io::Resu
     let mut buffer = String::new();
     for finding in report.findings {
         let meta = report.rules.get(&finding.rule);
-        let diagnostic = FindingDiagnostic {
+        let diagnostic = FindingDiagnostic::new(
             finding,
-            source: IndexedSource(&finding.file),
-            code: format!("{} ({})", finding.rule, finding.severity),
-            help: meta.map(|m| format!("why: {}\nfix: {}", m.rationale, m.remediation)),
-        };
+            format!("{} ({})", finding.rule, finding.severity),
+            meta.map(|m| format!("why: {}\nfix: {}", m.rationale, m.remediation)),
+        );
         render(&handler, &diagnostic, &mut buffer, out)?;
     }
     for error in report.errors {

@@ -299,7 +299,7 @@ impl Plugin {
             format!("rule `{}` is not one the plugin declares", truncate(finding.rule.clone(), 100))
         })?;
         let (file, span) = locate(doc, finding.node)?;
-        let related = finding
+        let mut related = finding
             .related
             .into_iter()
             .map(|r| {
@@ -307,6 +307,14 @@ impl Plugin {
                 Ok(Related { file, span, message: truncate(r.message, MAX_MESSAGE) })
             })
             .collect::<Result<Vec<_>, String>>()?;
+        // A value written elsewhere (a variable's default, a `.tfvars` line) is shown too, so
+        // the user sees both where it is used and where to change it.
+        if let Some(origin) = doc.origin(finding.node)
+            && let Some(origin_file) = doc.files.get(origin.file as usize)
+        {
+            let message = origin.message.clone();
+            related.push(Related { file: std::sync::Arc::clone(origin_file), span: origin.span, message });
+        }
         Ok(Finding {
             rule: RuleId::clone(&rule.id),
             severity: finding.severity.map_or(rule.severity, convert::severity),

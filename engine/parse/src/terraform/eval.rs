@@ -12,7 +12,7 @@ use hcl_edit::template::{Element, Template};
 use rampart_model::Span;
 
 use super::functions;
-use super::value::{At, Value, ValueKind, equal, number_text};
+use super::value::{At, Origin, Place, Value, ValueKind, equal, number_text};
 
 /// Deeper than hcl-edit's own nesting limits allow in one expression, so the limit only bites
 /// on long chains of locals; small enough for a debug build's stack.
@@ -256,11 +256,16 @@ impl<'a> Evaluator<'a> {
             return self.eval(&only.expr);
         }
         let mut out = String::new();
+        // `"${var.name}-logs"` still came from the variable: the first origin is kept.
+        let mut origin = None;
         for element in template {
             match element {
                 Element::Literal(text) => out.push_str(text.value()),
                 Element::Interpolation(interpolation) => {
-                    let value = self.eval(&interpolation.expr);
+                    let mut value = self.eval(&interpolation.expr);
+                    if origin.is_none() {
+                        origin = value.origin.take();
+                    }
                     match functions::to_string(&value) {
                         Ok(text) => out.push_str(&text),
                         Err(unknown) => return unknown,
@@ -274,7 +279,19 @@ impl<'a> Evaluator<'a> {
                 return Value::unknown("the string is too large to evaluate");
             }
         }
-        Value::string(out)
+        let mut value = Value::string(out);
+        value.origin = origin;
+        value
+    }
+
+    /// Binds a name (`count`, `each`, a dynamic block's iterator) for the expressions evaluated
+    /// until [`Self::unbind`].
+    pub fn bind(&mut self, name: &str, value: Value) {
+        self.bound.push((name.to_owned(), value));
+    }
+
+    pub fn unbind(&mut self) {
+        self.bound.pop();
     }
 
     fn bare_variable(&mut self, name: &str, range: Option<Range<usize>>) -> Value {
@@ -306,7 +323,8 @@ impl<'a> Evaluator<'a> {
             return Reference::Value(self.bare_variable(root, range), 0);
         }
         if !self.allow_refs {
-            return Reference::Done(Value::error(format!("{root}: references are not allowed here")));
+            let address = self.snippet(range);
+            return Reference::Done(Value::error(format!("{address}: references are not allowed here")));
         }
         let attr = |i: usize| match ops.get(i).map(hcl_edit::Decorated::value) {
             Some(TraversalOperator::GetAttr(name)) => Some(name.value().as_str()),
@@ -349,12 +367,33 @@ impl<'a> Evaluator<'a> {
         }
         let result = match self.inputs.lookup(name) {
             Some((index, input)) => {
-                let value = self.copy(&input.value);
+                let mut value = self.copy(&input.value);
+                match &input.origin {
+                    super::InputOrigin::File { file, value_span, .. } => {
+                        let what = format!("var.{name} is set here ({})", file.path);
+                        let origin = Origin { place: Place::Input(index), span: *value_span, what };
+                        value.origin = Some(Box::new(origin));
+                    }
+                    // A value passed on keeps where it was set; a value written in the calling
+                    // block points there.
+                    super::InputOrigin::Argument { file, span, module } if value.origin.is_none() => {
+                        let what = format!("module {module} sets var.{name} here");
+                        value.origin =
+                            Some(Box::new(Origin { place: Place::Module(*file), span: *span, what }));
+                    }
+                    _ => {}
+                }
                 VarValue::Input(index, value)
             }
             None => match self.variables.get(name).copied() {
                 Some(VarDecl { file, default: Some(default) }) => {
-                    VarValue::Default(self.eval_literal(file, default))
+                    let mut value = self.eval_literal(file, default);
+                    if let Some(range) = default.span() {
+                        let what = format!("var.{name} takes this default (no value was given)");
+                        let origin = Origin { place: Place::Module(file), span: to_span(&range), what };
+                        value.origin = Some(Box::new(origin));
+                    }
+                    VarValue::Default(value)
                 }
                 Some(VarDecl { default: None, .. }) => VarValue::Missing(Value::unknown(format!(
                     "var.{name} has no default and no value was given"
@@ -392,9 +431,16 @@ impl<'a> Evaluator<'a> {
         self.file = file;
         // Locals see no names bound by a `for` expression that happens to use them.
         let bound = std::mem::take(&mut self.bound);
-        let value = self.eval(expr);
+        let mut value = self.eval(expr);
         self.bound = bound;
         self.file = saved;
+        // A local that passes a variable on points at the variable's value; any other at itself.
+        if value.origin.is_none()
+            && let Some(range) = expr.span()
+        {
+            let what = format!("local.{name} is defined here");
+            value.origin = Some(Box::new(Origin { place: Place::Module(file), span: to_span(&range), what }));
+        }
         self.local_values.insert(name.to_owned(), LocalState::Done(value.clone()));
         value
     }
@@ -488,7 +534,7 @@ enum Reference {
 
 /// An index as a number; indexes beyond 2^53 do not occur in inputs of bounded size.
 #[allow(clippy::cast_precision_loss)]
-fn whole(n: u64) -> f64 {
+pub(crate) fn whole(n: u64) -> f64 {
     n as f64
 }
 

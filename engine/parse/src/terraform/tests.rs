@@ -7,7 +7,7 @@ fn file(path: &str, text: &str) -> Arc<SourceFile> {
     Arc::new(SourceFile::new(path, text))
 }
 
-fn module(files: &[(&str, &str)], inputs: &Inputs) -> Document {
+pub(super) fn module(files: &[(&str, &str)], inputs: &Inputs) -> Document {
     let files = files.iter().map(|(p, t)| file(p, t)).collect();
     match parse_module(files, inputs) {
         Ok(doc) => doc,
@@ -28,7 +28,7 @@ fn key_slice<'d>(doc: &'d Document, node: NodeRef<'_>) -> &'d str {
 }
 
 /// Follows map keys and list indexes (`"attributes.ingress.1.from_port"`).
-fn at<'d>(node: NodeRef<'d>, path: &str) -> NodeRef<'d> {
+pub(super) fn at<'d>(node: NodeRef<'d>, path: &str) -> NodeRef<'d> {
     path.split('.').fold(node, |n, step| match step.parse::<usize>() {
         Ok(i) if n.kind() == NodeKind::List => {
             n.children().nth(i).unwrap_or_else(|| panic!("no item {step}"))
@@ -37,7 +37,7 @@ fn at<'d>(node: NodeRef<'d>, path: &str) -> NodeRef<'d> {
     })
 }
 
-fn resource<'d>(doc: &'d Document, address: &str) -> NodeRef<'d> {
+pub(super) fn resource<'d>(doc: &'d Document, address: &str) -> NodeRef<'d> {
     doc.root()
         .get("resources")
         .and_then(|l| l.children().find(|r| r.get("address").and_then(NodeRef::as_str) == Some(address)))
@@ -45,7 +45,7 @@ fn resource<'d>(doc: &'d Document, address: &str) -> NodeRef<'d> {
 }
 
 /// A compact rendering of a value node: `"s"`, `1`, `true`, `null`, `[..]`, `{k=..}`, `?(reason)`.
-fn render(node: NodeRef<'_>) -> String {
+pub(super) fn render(node: NodeRef<'_>) -> String {
     match node.kind() {
         NodeKind::String => format!("{:?}", node.value()),
         NodeKind::Number | NodeKind::Bool => node.value().to_owned(),
@@ -74,7 +74,7 @@ locals {
 "#;
 
 /// Evaluates `expr` in a module with [`PRELUDE`] and renders the result.
-fn eval(expr: &str) -> String {
+pub(super) fn eval(expr: &str) -> String {
     let text = format!("{PRELUDE}\nresource \"t\" \"r\" {{\n  v = {expr}\n}}\n");
     let doc = module(&[("main.tf", &text)], &Inputs::new());
     render(at(resource(&doc, "t.r"), "attributes.v"))
@@ -298,8 +298,8 @@ fn functions_are_evaluated_as_terraform_does() {
         ("min(3, 1, 2)", "1"),
         ("max(3, 1, 2)", "3"),
         (
-            "jsonencode({ b = [1, true, null], a = \"<x>\" })",
-            "\"{\\\"a\\\":\\\"\\\\u003cx\\\\u003e\\\",\\\"b\\\":[1,true,null]}\"",
+            "\"=${jsonencode({ b = [1, true, null], a = \"<x>\" })}\"",
+            "\"={\\\"a\\\":\\\"\\\\u003cx\\\\u003e\\\",\\\"b\\\":[1,true,null]}\"",
         ),
         ("jsondecode(\"{\\\"a\\\": [1, \\\"x\\\"]}\")", "{a=[1,\"x\"]}"),
     ];
@@ -309,7 +309,11 @@ fn functions_are_evaluated_as_terraform_does() {
     // Unknown arguments: try cannot decide yet, can neither; errors are not unknown values.
     assert_eq!(eval("try(aws_x.y.z, 1)"), "?(aws_x.y.z (known after apply))");
     assert_eq!(eval("can(aws_x.y.z)"), "?(aws_x.y.z (known after apply))");
-    assert_eq!(eval("jsonencode([aws_x.y.z])"), "?(aws_x.y.z (known after apply))");
+    assert_eq!(
+        eval("jsonencode([aws_x.y.z])"),
+        "[?(aws_x.y.z (known after apply))]",
+        "shown as its structure"
+    );
     assert!(eval("tonumber(\"abc\")").starts_with("?(cannot convert"));
     assert!(eval("jsondecode(\"{\")").starts_with("?(jsondecode:"));
     assert!(eval("format(\"%s\")").starts_with("?(format: not enough"));
@@ -355,14 +359,14 @@ output "ip" {
 }
 "#;
     let doc = module(&[("main.tf", text)], &Inputs::new());
-    let web = resource(&doc, "aws_instance.web");
+    let web = resource(&doc, "aws_instance.web[1]");
     assert_eq!(render(at(web, "count")), "2");
     assert!(at(web, "attributes").get("count").is_none());
     let dynamic = at(web, "attributes.ebs_block_device.0");
     assert_eq!(dynamic.kind(), NodeKind::Unknown);
-    assert_eq!(dynamic.value(), "dynamic block ebs_block_device is not expanded");
+    assert_eq!(dynamic.value(), "dynamic block ebs_block_device is not expanded: var.disks is not declared");
     assert_eq!(render(at(web, "attributes.lifecycle.0.prevent_destroy")), "true");
-    assert_eq!(render(at(resource(&doc, "aws_s3_bucket.b"), "for_each")), "[\"a\",\"b\"]");
+    assert_eq!(render(at(resource(&doc, "aws_s3_bucket.b[\"a\"]"), "for_each")), "[\"a\",\"b\"]");
     let ami = at(doc.root(), "data.0");
     assert_eq!(render(at(ami, "address")), "\"data.aws_ami.ubuntu\"");
     assert_eq!(render(at(ami, "mode")), "\"data\"");
@@ -421,7 +425,7 @@ fn the_storymagic_module_resolves_what_terraform_knows() {
     assert_eq!(render(at(private_a, "attributes.cidr_block")), "\"10.0.11.0/24\"");
     assert_eq!(render(at(private_a, "attributes.availability_zone")), "\"us-east-1a\"");
     let public = resource(&doc, "aws_subnet.public_a");
-    assert_eq!(at(public, "attributes.cidr_block").value(), "function cidrsubnet is not evaluated");
+    assert_eq!(render(at(public, "attributes.cidr_block")), "\"10.0.1.0/24\"");
     assert_eq!(
         render(at(resource(&doc, "aws_vpc.main"), "attributes.tags.Name")),
         "\"storymagic-production\""
@@ -477,9 +481,29 @@ fn syntax_errors_name_the_file_and_point_at_the_error() {
 fn tfvars_files_are_applied_in_terraform_order_and_hold_literals_only() {
     let names = ["b.auto.tfvars", "terraform.tfvars", "a.auto.tfvars", "main.tf", "prod.tfvars"];
     assert_eq!(auto_tfvars(&names), [1, 2, 0]);
-    let values = read_tfvars(&file("t.tfvars", "a = [1, 2]\nb = var.x\n")).unwrap();
+    let names = ["b.auto.tfvars", "terraform.tfvars.json", "a.auto.tfvars.json", "terraform.tfvars"];
+    assert_eq!(auto_tfvars(&names), [3, 1, 2, 0], "JSON files in the same order as Terraform");
+    let text = "{\n  \"days\": 30,\n  \"tags\": {\"team\": \"core\"}\n}";
+    let json = read_tfvars(&file("terraform.tfvars.json", text)).unwrap();
+    assert_eq!(json.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["days", "tags"]);
+    let InputOrigin::File { name_span, value_span, .. } = &json[0].origin else { panic!("from a file") };
+    assert_eq!(
+        (
+            &text[name_span.start as usize..name_span.end as usize],
+            &text[value_span.start as usize..value_span.end as usize]
+        ),
+        ("\"days\"", "30")
+    );
+    assert_eq!(json[1].value.get("team").and_then(Value::as_str), Some("core"));
+    assert!(read_tfvars(&file("x.tfvars.json", "[1]")).is_err());
+    assert!(read_tfvars(&file("x.tfvars.json", "{\"a\": ")).is_err());
+    let values = read_tfvars(&file("t.tfvars", "a = [1, 2]\nb = \"x\"\n")).unwrap();
     assert_eq!(values.len(), 2);
-    assert!(values[1].value.as_unknown().is_some_and(|u| u.error));
+    // As Terraform: a reference in a variables file is an error at the reference.
+    let text = "a = [1, 2]\nb = var.x\n";
+    let error = read_tfvars(&file("t.tfvars", text)).expect_err("a reference");
+    assert_eq!(&text[error.span.start as usize..error.span.end as usize], "var.x");
+    assert_eq!(error.message, "b: var.x: references are not allowed here");
     let mut inputs = Inputs::new();
     assert!(inputs.add_var_arg("novalue").is_err());
     inputs.add_var_arg("x= spaced ").unwrap();
@@ -535,4 +559,630 @@ fn locals_that_double_each_other_run_out_of_budget_instead_of_memory() {
     assert_eq!(at(r, "attributes.d").kind(), NodeKind::Unknown);
     assert_eq!(at(r, "attributes.s").kind(), NodeKind::Unknown);
     assert!(doc.nodes().len() < 3_000_000, "{} nodes", doc.nodes().len());
+}
+
+/// The addresses of the resource entries, in document order.
+fn addresses(doc: &Document) -> Vec<String> {
+    at(doc.root(), "resources").children().map(|r| at(r, "address").value().to_owned()).collect()
+}
+
+/// The origin of a node as (file path, source text, message).
+fn origin_of(doc: &Document, node: NodeRef<'_>) -> Option<(String, String, String)> {
+    let origin = doc.origin(node.id())?;
+    let file = &doc.files[origin.file as usize];
+    let text = file.text[origin.span.start as usize..origin.span.end as usize].to_owned();
+    Some((file.path.clone(), text, origin.message.clone()))
+}
+
+#[test]
+fn count_and_for_each_expand_into_instances_with_their_index_and_key() {
+    let text = r#"
+variable "azs" {
+  default = ["eu-west-1a", "eu-west-1b"]
+}
+variable "unknown_n" {}
+resource "aws_subnet" "private" {
+  count             = length(var.azs)
+  availability_zone = var.azs[count.index]
+  cidr_block        = "10.0.${count.index + 10}.0/24"
+}
+resource "aws_instance" "off" {
+  count = 0
+}
+resource "aws_instance" "maybe" {
+  count = var.unknown_n
+  name  = "n-${count.index}"
+}
+resource "aws_lb_listener" "l" {
+  for_each = { web = 80, api = 8080 }
+  port     = each.value
+  name     = each.key
+}
+resource "aws_s3_bucket" "b" {
+  for_each = toset(["logs", "assets"])
+  bucket   = "corp-${each.key}"
+}
+"#;
+    let doc = module(&[("main.tf", text)], &Inputs::new());
+    assert_eq!(
+        addresses(&doc),
+        [
+            "aws_subnet.private[0]",
+            "aws_subnet.private[1]",
+            "aws_instance.maybe",
+            "aws_lb_listener.l[\"web\"]",
+            "aws_lb_listener.l[\"api\"]",
+            "aws_s3_bucket.b[\"assets\"]",
+            "aws_s3_bucket.b[\"logs\"]",
+        ],
+        "count = 0 creates nothing; an unknown count is written once"
+    );
+    let second = resource(&doc, "aws_subnet.private[1]");
+    assert_eq!(render(at(second, "index")), "1");
+    assert_eq!(slice(&doc, at(second, "index")), "length(var.azs)");
+    assert_eq!(render(at(second, "attributes.availability_zone")), "\"eu-west-1b\"");
+    assert_eq!(render(at(second, "attributes.cidr_block")), "\"10.0.11.0/24\"");
+    assert_eq!(render(at(second, "count")), "2");
+    let maybe = resource(&doc, "aws_instance.maybe");
+    assert!(render(at(maybe, "count")).starts_with("?(var.unknown_n has no default"));
+    assert_eq!(render(at(maybe, "attributes.name")), "?(count.index (one value per instance))");
+    let api = resource(&doc, "aws_lb_listener.l[\"api\"]");
+    assert_eq!(render(at(api, "key")), "\"api\"");
+    assert_eq!(
+        (render(at(api, "attributes.port")), render(at(api, "attributes.name"))),
+        ("8080".into(), "\"api\"".into())
+    );
+    assert_eq!(slice(&doc, at(api, "attributes.port")), "each.value");
+    assert_eq!(render(at(resource(&doc, "aws_s3_bucket.b[\"logs\"]"), "attributes.bucket")), "\"corp-logs\"");
+}
+
+#[test]
+fn dynamic_blocks_expand_with_their_iterator_and_keep_spans() {
+    let text = r#"
+variable "unset" {}
+locals {
+  rules = [{ port = 443, cidr = "0.0.0.0/0" }, { port = 22, cidr = "10.0.0.0/8" }]
+}
+resource "aws_security_group" "sg" {
+  dynamic "ingress" {
+    for_each = local.rules
+    content {
+      from_port   = ingress.value.port
+      cidr_blocks = [ingress.value.cidr]
+      description = "rule ${ingress.key}"
+    }
+  }
+  ingress {
+    from_port = 80
+  }
+  dynamic "egress" {
+    for_each = var.unset
+    iterator = rule
+    content {
+      from_port = rule.value
+    }
+  }
+  dynamic "setting" {
+    for_each = { a = 1 }
+    iterator = s
+    labels   = [s.key]
+    content {
+      value = s.value
+    }
+  }
+}
+"#;
+    let doc = module(&[("main.tf", text)], &Inputs::new());
+    let sg = resource(&doc, "aws_security_group.sg");
+    assert_eq!(
+        render(at(sg, "attributes.ingress")),
+        "[{from_port=443,cidr_blocks=[\"0.0.0.0/0\"],description=\"rule 0\"},\
+         {from_port=22,cidr_blocks=[\"10.0.0.0/8\"],description=\"rule 1\"},{from_port=80}]"
+    );
+    assert_eq!(slice(&doc, at(sg, "attributes.ingress.1.from_port")), "ingress.value.port");
+    assert_eq!(slice(&doc, at(sg, "attributes.ingress.2.from_port")), "80");
+    let egress = render(at(sg, "attributes.egress"));
+    assert!(
+        egress.starts_with("[?(dynamic block egress is not expanded: var.unset has no default"),
+        "{egress}"
+    );
+    assert_eq!(render(at(sg, "attributes.setting")), "[{labels=[\"a\"],value=1}]");
+}
+
+#[test]
+fn values_from_variables_and_locals_remember_where_they_were_set() {
+    let vars = "variable \"days\" {\n  default = 7\n}\nvariable \"tags\" {\n  default = {\n    team = \"core\"\n  }\n}\nvariable \"env\" {\n  default = \"prod\"\n}\n";
+    let main = "locals {\n  bucket = \"corp-assets\"\n}\nresource \"aws_cloudwatch_log_group\" \"g\" {\n  retention_in_days = var.days\n  tags              = var.tags\n  name              = \"${var.env}-logs\"\n  bucket            = local.bucket\n  literal           = 5\n}\n";
+    let tfvars = file("terraform.tfvars", "# production\ndays = 30\n");
+    let mut inputs = Inputs::new();
+    inputs.add_tfvars(&tfvars).unwrap();
+    let doc = module(&[("main.tf", main), ("variables.tf", vars)], &inputs);
+    let g = resource(&doc, "aws_cloudwatch_log_group.g");
+    let days = at(g, "attributes.retention_in_days");
+    assert_eq!((render(days), slice(&doc, days)), ("30".into(), "var.days"));
+    assert_eq!(
+        origin_of(&doc, days),
+        Some(("terraform.tfvars".into(), "30".into(), "var.days is set here (terraform.tfvars)".into()))
+    );
+    let team = at(g, "attributes.tags.team");
+    assert_eq!(slice(&doc, team), "var.tags", "a part of a variable's value is shown where it is used");
+    assert_eq!(
+        origin_of(&doc, team),
+        Some((
+            "variables.tf".into(),
+            "\"core\"".into(),
+            "var.tags takes this default (no value was given)".into()
+        ))
+    );
+    let name = at(g, "attributes.name");
+    assert_eq!(render(name), "\"prod-logs\"");
+    assert_eq!(origin_of(&doc, name).map(|o| o.1), Some("\"prod\"".into()));
+    let bucket = at(g, "attributes.bucket");
+    assert_eq!(
+        origin_of(&doc, bucket),
+        Some(("main.tf".into(), "\"corp-assets\"".into(), "local.bucket is defined here".into()))
+    );
+    assert_eq!(origin_of(&doc, at(g, "attributes.literal")), None);
+    // The variable's own entries are where they are written: no origin pointing at themselves.
+    let days_var = at(doc.root(), "variables.0");
+    assert_eq!(origin_of(&doc, at(days_var, "default")), None);
+    assert_eq!(origin_of(&doc, at(days_var, "value")), None);
+}
+
+#[test]
+fn json_inside_hcl_is_navigable_structure_with_spans() {
+    let text = r#"
+variable "user" {}
+resource "aws_ecs_task_definition" "heredoc" {
+  container_definitions = <<EOF
+[
+  {"name": "app", "user": "root", "portMappings": [{"containerPort": 80}]}
+]
+EOF
+}
+resource "aws_ecs_task_definition" "encoded" {
+  container_definitions = jsonencode([
+    { name = "app", user = var.user, privileged = true }
+  ])
+}
+resource "aws_iam_policy" "escaped" {
+  policy = "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\"}]}"
+}
+resource "aws_iam_policy" "broken" {
+  policy = "{\"Statement\": "
+}
+"#;
+    let doc = module(&[("main.tf", text)], &Inputs::new());
+    let heredoc = at(resource(&doc, "aws_ecs_task_definition.heredoc"), "attributes.container_definitions");
+    assert_eq!(heredoc.kind(), NodeKind::List);
+    let user = at(heredoc, "0.user");
+    assert_eq!((user.as_str(), slice(&doc, user)), (Some("root"), "\"root\""));
+    assert_eq!(key_slice(&doc, user), "\"user\"");
+    assert_eq!(render(at(heredoc, "0.portMappings.0.containerPort")), "80");
+    let encoded = at(resource(&doc, "aws_ecs_task_definition.encoded"), "attributes.container_definitions");
+    assert_eq!(
+        render(encoded),
+        "[{name=\"app\",user=?(var.user has no default and no value was given),privileged=true}]",
+        "an unknown part leaves the rest known"
+    );
+    assert_eq!(slice(&doc, at(encoded, "0.privileged")), "true");
+    let escaped = at(resource(&doc, "aws_iam_policy.escaped"), "attributes.policy");
+    assert_eq!(render(at(escaped, "Statement.0.Action")), "\"*\"");
+    assert!(
+        slice(&doc, at(escaped, "Statement.0.Action")).starts_with("\"{\\\"Statement"),
+        "escaped text: the attribute"
+    );
+    let broken = at(resource(&doc, "aws_iam_policy.broken"), "attributes.policy");
+    assert_eq!(broken.kind(), NodeKind::String, "text that is not JSON stays text");
+}
+
+/// Local modules from memory: directory -> files.
+struct MemoryLoader(Vec<(&'static str, &'static str, &'static str)>);
+
+impl Loader for MemoryLoader {
+    fn load(&self, dir: &str) -> Result<Vec<Arc<SourceFile>>, String> {
+        let files: Vec<_> = self
+            .0
+            .iter()
+            .filter(|(d, ..)| *d == dir)
+            .map(|(d, name, text)| file(&format!("{d}/{name}"), text))
+            .collect();
+        if files.is_empty() { Err("no such directory".to_owned()) } else { Ok(files) }
+    }
+}
+
+#[test]
+fn local_modules_are_loaded_with_their_arguments_and_remote_ones_noticed() {
+    let root = r#"variable "env" {
+  default = "prod"
+}
+module "network" {
+  source = "./modules/network"
+  cidr   = "10.0.0.0/16"
+  name   = "${var.env}-vpc"
+}
+module "vpc" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "5.8.1"
+}
+module "loop" {
+  source = "./modules/loop"
+}
+module "missing" {
+  source = "./nope"
+}
+"#;
+    let loader = MemoryLoader(vec![
+        (
+            "modules/network",
+            "main.tf",
+            "variable \"cidr\" {}\nvariable \"name\" {}\nvariable \"azs\" {\n  default = [\"a\", \"b\"]\n}\nresource \"aws_vpc\" \"this\" {\n  cidr_block = var.cidr\n  tags = {\n    Name = var.name\n  }\n}\nresource \"aws_subnet\" \"private\" {\n  count      = length(var.azs)\n  vpc_id     = aws_vpc.this.id\n  cidr_block = cidrsubnet(var.cidr, 8, count.index)\n}\n",
+        ),
+        ("modules/loop", "main.tf", "module \"again\" {\n  source = \"../loop\"\n}\n"),
+    ]);
+    let parsed = parse_module_tree(vec![file("main.tf", root)], &Inputs::new(), Some(&loader)).unwrap();
+    let doc = &parsed.document;
+    assert_eq!(
+        addresses(doc),
+        [
+            "module.network.aws_vpc.this",
+            "module.network.aws_subnet.private[0]",
+            "module.network.aws_subnet.private[1]"
+        ]
+    );
+    let vpc = resource(doc, "module.network.aws_vpc.this");
+    assert_eq!(render(at(vpc, "module")), "\"module.network\"");
+    let cidr = at(vpc, "attributes.cidr_block");
+    assert_eq!(
+        (render(cidr), doc.files[cidr.node().file as usize].path.as_str()),
+        ("\"10.0.0.0/16\"".into(), "modules/network/main.tf")
+    );
+    assert_eq!(slice(doc, cidr), "var.cidr");
+    assert_eq!(
+        origin_of(doc, cidr),
+        Some(("main.tf".into(), "\"10.0.0.0/16\"".into(), "module network sets var.cidr here".into()))
+    );
+    let name = at(vpc, "attributes.tags.Name");
+    assert_eq!(render(name), "\"prod-vpc\"");
+    assert_eq!(
+        origin_of(doc, name).map(|o| (o.0, o.1)),
+        Some(("main.tf".into(), "\"prod\"".into())),
+        "passed on: where it was set"
+    );
+    let network_call = at(doc.root(), "modules.0");
+    assert_eq!(render(at(network_call, "directory")), "\"modules/network\"");
+    let cidr_var = at(doc.root(), "variables")
+        .children()
+        .find(|v| at(*v, "name").as_str() == Some("cidr"))
+        .expect("the module's variable is listed");
+    assert_eq!(render(at(cidr_var, "source")), "\"module network\"");
+    assert_eq!(render(at(cidr_var, "module")), "\"module.network\"");
+    assert_eq!(parsed.loaded, ["modules/network", "modules/loop", "nope"]);
+    let notices: Vec<&str> = parsed.notices.iter().map(|n| n.message.as_str()).collect();
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert!(
+        notices[0].starts_with("module vpc: the source \"terraform-aws-modules/vpc/aws\" is not fetched")
+    );
+    assert!(notices[1].starts_with("module again: ../loop calls a module that is already being read"));
+    assert_eq!(parsed.errors.len(), 1);
+    let missing = &parsed.errors[0];
+    assert_eq!(
+        (missing.file.path.as_str(), missing.message.as_str()),
+        ("main.tf", "module missing: could not read ./nope: no such directory")
+    );
+    assert_eq!(&root[missing.span.start as usize..missing.span.end as usize], "\"./nope\"");
+}
+
+#[test]
+fn module_directories_join_lexically() {
+    assert_eq!(join_dir("", "./modules/net"), "modules/net");
+    assert_eq!(join_dir("modules/net", "../shared/./logs"), "modules/shared/logs");
+    assert_eq!(join_dir("", "../up"), "../up");
+    assert_eq!(join_dir("a", "../../b"), "../b");
+    assert_eq!(join_dir("/srv/live", "../modules/net"), "/srv/modules/net");
+}
+
+/// The seed fixtures, read from disk as `rampart scan` reads them.
+struct Seeds {
+    root: std::path::PathBuf,
+}
+
+impl Seeds {
+    fn new() -> Self {
+        Self { root: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/terraform/seeds") }
+    }
+
+    fn files(&self, dir: &str, pick: impl Fn(&str) -> bool) -> Vec<Arc<SourceFile>> {
+        let mut names: Vec<String> = std::fs::read_dir(self.root.join(dir))
+            .unwrap_or_else(|e| panic!("{dir}: {e}"))
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| pick(n))
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|n| {
+                file(&format!("{dir}/{n}"), &std::fs::read_to_string(self.root.join(dir).join(n)).unwrap())
+            })
+            .collect()
+    }
+
+    /// A root module with its `terraform.tfvars`, `*.auto.tfvars` and any extra var files.
+    fn module(&self, dir: &str, var_files: &[&str]) -> Parsed {
+        let tf = self.files(dir, |n| has_extension(n, "tf"));
+        let tfvars = self.files(dir, |n| has_extension(n, "tfvars"));
+        let names: Vec<&str> = tfvars.iter().map(|f| f.path.rsplit('/').next().unwrap()).collect();
+        let mut inputs = Inputs::new();
+        let extra = var_files.iter().filter_map(|v| names.iter().position(|n| n == v));
+        for index in auto_tfvars(&names).into_iter().chain(extra) {
+            inputs.add_tfvars(&tfvars[index]).unwrap();
+        }
+        let loader = SeedLoader { seeds: self, dir: dir.to_owned() };
+        let parsed = parse_module_tree(tf, &inputs, Some(&loader)).unwrap();
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        parsed
+    }
+}
+
+struct SeedLoader<'s> {
+    seeds: &'s Seeds,
+    dir: String,
+}
+
+impl Loader for SeedLoader<'_> {
+    fn load(&self, dir: &str) -> Result<Vec<Arc<SourceFile>>, String> {
+        Ok(self.seeds.files(&join_dir(&self.dir, dir), |n| has_extension(n, "tf")))
+    }
+}
+
+fn value_at(doc: &Document, address: &str, path: &str) -> String {
+    render(at(resource(doc, address), path))
+}
+
+#[test]
+fn the_storymagic_seed_resolves_through_tfvars_locals_jsonencode_and_its_network_module() {
+    let parsed = Seeds::new().module("003-storymagic", &[]);
+    let doc = &parsed.document;
+    let api_logs = at(resource(doc, "aws_cloudwatch_log_group.api"), "attributes.retention_in_days");
+    assert_eq!(render(api_logs), "30");
+    let (path, text, _) = origin_of(doc, api_logs).expect("an origin");
+    assert_eq!((path.as_str(), text.as_str()), ("003-storymagic/terraform.tfvars", "30"));
+    assert_eq!(value_at(doc, "aws_cloudwatch_log_group.api", "attributes.name"), "\"/ecs/storymagic-api\"");
+    let db = "aws_db_instance.main";
+    assert_eq!(value_at(doc, db, "attributes.storage_encrypted"), "true");
+    assert_eq!(value_at(doc, db, "attributes.publicly_accessible"), "false");
+    assert_eq!(
+        value_at(doc, db, "attributes.multi_az"),
+        "true",
+        "environment = production in terraform.tfvars"
+    );
+    assert_eq!(value_at(doc, db, "attributes.backup_retention_period"), "7");
+    assert!(value_at(doc, db, "attributes.password").starts_with("?(var.db_password has no default"));
+    assert_eq!(
+        value_at(doc, "aws_lb_listener.https", "attributes.ssl_policy"),
+        "\"ELBSecurityPolicy-TLS13-1-2-2021-06\""
+    );
+    assert_eq!(
+        value_at(
+            doc,
+            "aws_cloudfront_distribution.main",
+            "attributes.viewer_certificate.0.minimum_protocol_version"
+        ),
+        "\"TLSv1.2_2021\""
+    );
+    // jsonencode([...]) is navigable, and release.auto.tfvars beats terraform.tfvars.
+    let container = at(resource(doc, "aws_ecs_task_definition.api"), "attributes.container_definitions.0");
+    assert_eq!(render(at(container, "user")), "\"1000:1000\"");
+    assert_eq!(slice(doc, at(container, "user")), "\"1000:1000\"");
+    assert!(render(at(container, "image")).ends_with(":9f3c2e17\""), "{}", render(at(container, "image")));
+    // The local network module, with the subnets it is given, one instance per zone.
+    let private: Vec<String> =
+        addresses(doc).into_iter().filter(|a| a.starts_with("module.network.aws_subnet.private")).collect();
+    assert_eq!(
+        private,
+        [
+            "module.network.aws_subnet.private[\"eu-central-1a\"]",
+            "module.network.aws_subnet.private[\"eu-central-1b\"]"
+        ]
+    );
+    let subnet = "module.network.aws_subnet.private[\"eu-central-1b\"]";
+    assert_eq!(value_at(doc, subnet, "attributes.cidr_block"), "\"10.0.3.0/24\"");
+    assert_eq!(parsed.loaded, ["modules/network"]);
+    assert_eq!(parsed.notices.len(), 1, "the remote vpc-endpoints module");
+}
+
+#[test]
+fn the_masterx_seed_reads_heredoc_json_and_passes_arguments_into_its_redis_module() {
+    let parsed = Seeds::new().module("000-masterx", &[]);
+    let doc = &parsed.document;
+    let backend = at(resource(doc, "aws_ecs_task_definition.backend"), "attributes.container_definitions.0");
+    assert_eq!(render(at(backend, "essential")), "true");
+    assert!(
+        render(at(backend, "image")).ends_with("masterx-backend:2.4.1\""),
+        "{}",
+        render(at(backend, "image"))
+    );
+    let worker = at(resource(doc, "aws_ecs_task_definition.worker"), "attributes.container_definitions.0");
+    assert_eq!(render(at(worker, "user")), "\"appuser\"", "an indented <<-EOT heredoc is read too");
+    let redis = "module.cache.aws_elasticache_replication_group.this";
+    let transit = at(resource(doc, redis), "attributes.transit_encryption_enabled");
+    assert_eq!(render(transit), "false", "the caller's argument, not the module's default");
+    let (path, text, message) = origin_of(doc, transit).expect("an origin");
+    assert_eq!((path.as_str(), text.as_str()), ("000-masterx/cache.tf", "false"));
+    assert_eq!(message, "module cache sets var.transit_encryption_enabled here");
+    assert_eq!(
+        value_at(doc, "aws_lb_listener.https", "attributes.ssl_policy"),
+        "\"ELBSecurityPolicy-2016-08\""
+    );
+}
+
+#[test]
+fn the_mingus_seed_follows_a_conditional_local_and_a_staging_var_file() {
+    let seeds = Seeds::new();
+    let production = seeds.module("004-mingus", &[]);
+    let retention = "attributes.backup_retention_period";
+    assert_eq!(value_at(&production.document, "aws_db_instance.primary", retention), "30");
+    assert_eq!(value_at(&production.document, "aws_db_instance.replica", retention), "0");
+    let staging = seeds.module("004-mingus", &["staging.tfvars"]);
+    assert_eq!(value_at(&staging.document, "aws_db_instance.primary", retention), "7");
+    assert_eq!(value_at(&staging.document, "aws_db_instance.primary", "attributes.multi_az"), "false");
+}
+
+#[test]
+fn meta_arguments_name_objects_instead_of_reading_them() {
+    let text = "resource \"aws_ecs_service\" \"s\" {\n  provider   = aws.west\n  depends_on = [aws_iam_role.task, module.net]\n  lifecycle {\n    ignore_changes = [desired_count]\n  }\n}\n";
+    let doc = module(&[("main.tf", text)], &Inputs::new());
+    let s = resource(&doc, "aws_ecs_service.s");
+    assert_eq!(render(at(s, "attributes.provider")), "\"aws.west\"");
+    assert_eq!(render(at(s, "attributes.depends_on")), "[\"aws_iam_role.task\",\"module.net\"]");
+    assert_eq!(slice(&doc, at(s, "attributes.depends_on.1")), "module.net");
+    assert_eq!(render(at(s, "attributes.lifecycle.0.ignore_changes")), "[\"desired_count\"]");
+}
+
+#[test]
+fn blocks_with_the_wrong_number_of_labels_are_errors_not_silently_dropped() {
+    let text = "resource \"aws_s3_bucket\" {\n  bucket = \"x\"\n}\nvariable {\n}\n";
+    let parsed = parse_module_tree(vec![file("main.tf", text)], &Inputs::new(), None).unwrap();
+    let errors: Vec<(String, &str)> = parsed
+        .errors
+        .iter()
+        .map(|e| (e.message.clone(), &text[e.span.start as usize..e.span.end as usize]))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("a resource block needs 2 labels, not 1: it is not read".to_owned(), "{"),
+            ("a variable block needs 1 label, not 0: it is not read".to_owned(), "{"),
+        ]
+    );
+}
+
+fn has_extension(name: &str, extension: &str) -> bool {
+    std::path::Path::new(name).extension().is_some_and(|e| e == extension)
+}
+
+#[test]
+fn a_missing_brace_or_quote_is_reported_where_terraform_reports_it() {
+    let error = |text: &str| {
+        let error = parse_module(vec![file("main.tf", text)], &Inputs::new()).expect_err("a syntax error");
+        let at = file("main.tf", text).location(error.span);
+        (at.line, at.column, error.message)
+    };
+    let unclosed =
+        "resource \"a\" \"b\" {\n  tags = { x = \"}\" } # }\n  c = <<EOT\n}\nEOT\n\nvariable \"v\" {\n}\n";
+    let (line, column, message) = error(unclosed);
+    assert_eq!((line, column), (1, 18));
+    assert!(
+        message
+            .ends_with("this block is never closed: there is no `}` for this `{` before the end of the file")
+    );
+    let (line, column, message) = error("locals {\n  a = \"open\n  b = \"x\"\n}\n");
+    assert_eq!((line, column), (2, 12));
+    assert!(message.contains("this quoted string is not closed on its line"), "{message}");
+    // Interpolations and escapes do not confuse the look.
+    let (line, ..) = error("locals {\n  a = \"${join(\"}\", [\"\\\"\"])}\"\n  b = = 1\n}\n");
+    assert_eq!(line, 3);
+}
+
+#[test]
+fn json_syntax_files_join_the_module_with_spans_in_the_json() {
+    let json = r#"{
+  "variable": { "days": { "default": 7, "type": "number" } },
+  "locals": { "prefix": "corp" },
+  "resource": {
+    "aws_s3_bucket": {
+      "logs": {
+        "bucket": "${local.prefix}-logs",
+        "tags": { "Team": "core" },
+        "versioning": { "enabled": true },
+        "literal": "$${not_a_template}"
+      }
+    },
+    "aws_subnet": { "p": { "count": 2, "cidr_block": "10.0.${count.index}.0/24" } }
+  },
+  "module": { "vpc": { "source": "terraform-aws-modules/vpc/aws" } }
+}"#;
+    let hcl = "resource \"aws_cloudwatch_log_group\" \"app\" {\n  retention_in_days = var.days\n  depends_on        = [aws_s3_bucket.logs]\n}\n";
+    let files = vec![file("main.tf", hcl), file("main.tf.json", json)];
+    let parsed = parse_module_tree(files, &Inputs::new(), None).unwrap();
+    let doc = &parsed.document;
+    let logs = resource(doc, "aws_s3_bucket.logs");
+    assert_eq!(doc.files[logs.node().file as usize].path, "main.tf.json");
+    let bucket = at(logs, "attributes.bucket");
+    assert_eq!((render(bucket), slice(doc, bucket)), ("\"corp-logs\"".into(), "\"${local.prefix}-logs\""));
+    assert_eq!(key_slice(doc, bucket), "\"bucket\"");
+    assert_eq!(render(at(logs, "attributes.tags")), "{Team=\"core\"}", "a map attribute stays a map");
+    let enabled = at(logs, "attributes.versioning.0.enabled");
+    assert_eq!(
+        (render(enabled), slice(doc, enabled)),
+        ("true".into(), "true"),
+        "an object is a nested block"
+    );
+    assert_eq!(render(at(logs, "attributes.literal")), "\"${not_a_template}\"");
+    assert_eq!(slice(doc, at(logs, "type")), "\"aws_s3_bucket\"");
+    assert_eq!(
+        addresses(doc),
+        ["aws_cloudwatch_log_group.app", "aws_s3_bucket.logs", "aws_subnet.p[0]", "aws_subnet.p[1]"]
+    );
+    assert_eq!(render(at(resource(doc, "aws_subnet.p[1]"), "attributes.cidr_block")), "\"10.0.1.0/24\"");
+    // A variable declared in JSON, used in HCL: its origin points into the JSON.
+    let days = at(resource(doc, "aws_cloudwatch_log_group.app"), "attributes.retention_in_days");
+    assert_eq!(render(days), "7");
+    assert_eq!(origin_of(doc, days).map(|o| (o.0, o.1)), Some(("main.tf.json".into(), "7".into())));
+    assert_eq!(render(at(doc.root(), "variables.0.type")), "\"number\"");
+    let notice = &parsed.notices[0];
+    assert_eq!(
+        &json[notice.span.start as usize..notice.span.end as usize],
+        "\"terraform-aws-modules/vpc/aws\""
+    );
+}
+
+#[test]
+fn malformed_json_syntax_is_an_error_in_the_json_file() {
+    let error = |json: &str| {
+        let err = parse_module(vec![file("main.tf.json", json)], &Inputs::new()).expect_err("an error");
+        (json[err.span.start as usize..err.span.end as usize].to_owned(), err.message)
+    };
+    assert_eq!(
+        error("{\"resource\": [1,]}"),
+        ("]".to_owned(), "main.tf.json: invalid JSON: unexpected character".to_owned())
+    );
+    assert_eq!(error("[1]").1, "main.tf.json: a .tf.json file holds a JSON object");
+    let (text, message) = error("{\"resource\": {\"aws_s3_bucket\": {\"b\": {\"bucket\": \"${var.}\"}}}}");
+    assert_eq!(text, "\"${var.}\"", "{message}");
+    let (text, _) = error("{\"resource\": {\"aws_s3_bucket\": {\"b\": {\"bad name\": 1}}}}");
+    assert_eq!(text, "\"bad name\"");
+}
+
+#[test]
+fn a_cdktf_style_json_module_reads_like_its_hcl_equivalent() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/terraform/parser/json/main.tf.json");
+    let text = std::fs::read_to_string(path).unwrap();
+    let doc = module(&[("main.tf.json", &text)], &Inputs::new());
+    assert_eq!(
+        addresses(&doc),
+        [
+            "aws_s3_bucket.logs",
+            "aws_s3_bucket_server_side_encryption_configuration.logs",
+            "aws_cloudwatch_log_group.app[0]",
+            "aws_security_group.web"
+        ]
+    );
+    assert_eq!(value_at(&doc, "aws_s3_bucket.logs", "attributes.bucket"), "\"corp-production-logs\"");
+    assert_eq!(
+        value_at(&doc, "aws_s3_bucket.logs", "attributes.tags"),
+        "{Environment=\"production\",ManagedBy=\"cdktf\"}"
+    );
+    let sse = "aws_s3_bucket_server_side_encryption_configuration.logs";
+    let algorithm =
+        at(resource(&doc, sse), "attributes.rule.0.apply_server_side_encryption_by_default.0.sse_algorithm");
+    assert_eq!((render(algorithm), slice(&doc, algorithm)), ("\"aws:kms\"".into(), "\"aws:kms\""));
+    let group = resource(&doc, "aws_cloudwatch_log_group.app[0]");
+    assert_eq!(render(at(group, "attributes.retention_in_days")), "30");
+    assert_eq!(render(at(group, "attributes.depends_on")), "[\"aws_s3_bucket.logs\"]");
+    assert_eq!(render(at(group, "attributes.lifecycle.0.ignore_changes")), "[\"tags\"]");
+    let ingress = at(resource(&doc, "aws_security_group.web"), "attributes.ingress");
+    assert_eq!(ingress.children().map(|i| render(at(i, "from_port"))).collect::<Vec<_>>(), ["443", "80"]);
+    assert_eq!(render(at(doc.root(), "terraform.0.attributes.backend.0.labels")), "[\"s3\"]");
 }

@@ -22,6 +22,28 @@ pub struct At {
 pub struct Value {
     pub kind: ValueKind,
     pub at: Option<At>,
+    /// For a value read through a reference (`var.x`, `local.y`): where it was set.
+    pub origin: Option<Box<Origin>>,
+    /// For a JSON string (`jsonencode(...)`, a JSON heredoc): its structure, which the document
+    /// shows instead of the text. Set even when the text is unknown because a part is.
+    pub decoded: Option<Box<Value>>,
+}
+
+/// Where a value used through a reference was set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub place: Place,
+    pub span: Span,
+    /// What the place is: "var.days is set here (terraform.tfvars)".
+    pub what: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// A file of the module (a document file index).
+    Module(u32),
+    /// An input file: the index of the input in `Inputs::values`.
+    Input(usize),
 }
 
 #[derive(Clone, Debug)]
@@ -49,7 +71,7 @@ pub struct Unknown {
 
 impl Value {
     pub fn new(kind: ValueKind) -> Self {
-        Self { kind, at: None }
+        Self { kind, at: None, origin: None, decoded: None }
     }
 
     pub fn string(text: impl Into<String>) -> Self {
@@ -97,7 +119,8 @@ impl Value {
     /// How much memory-like work the value stands for: the evaluation budget is charged with it
     /// whenever a value is copied, so that locals doubling each other cannot explode.
     pub fn weight(&self) -> usize {
-        match &self.kind {
+        let decoded = self.decoded.as_ref().map_or(0, |d| d.weight());
+        decoded.saturating_add(match &self.kind {
             ValueKind::String(text) => 1 + text.len() / 16,
             ValueKind::List(items) => items.iter().fold(1usize, |sum, v| sum.saturating_add(v.weight())),
             ValueKind::Object(entries) => {
@@ -105,7 +128,7 @@ impl Value {
             }
             ValueKind::Unknown(unknown) => 1 + unknown.reason.len() / 16,
             _ => 1,
-        }
+        })
     }
 
     pub fn type_name(&self) -> &'static str {
