@@ -584,6 +584,15 @@ fn short_port(text: &str) -> Result<ShortPort, String> {
         return Err("the published port is not a port number or range".into());
     }
     let host_ip = host_ip.filter(|r| !r.is_empty());
+    // As Docker's port-spec parser: the host part is an IP address, never a port or a name.
+    if let Some(ip) = &host_ip
+        && text.get(ip.clone()).unwrap_or("").parse::<std::net::IpAddr>().is_err()
+    {
+        return Err(format!(
+            "`{}` is not an IP address to publish on",
+            shown(text.get(ip.clone()).unwrap_or(""))
+        ));
+    }
     Ok(ShortPort { host_ip, published, target, protocol })
 }
 

@@ -365,6 +365,12 @@ fn short_ports_parse_into_parts() {
     assert!(short_port("80-").is_err());
     assert!(short_port("65535").is_ok());
     assert!(short_port("65536").is_err());
+    assert_eq!(
+        short_port("5432:5432:5432").err().as_deref(),
+        Some("`5432` is not an IP address to publish on")
+    );
+    assert!(short_port("localhost:80:80").is_err());
+    assert!(short_port("[::1]:80:80").is_ok_and(|p| p.host_ip == Some(1..4)));
 }
 
 fn check(text: &str) {

@@ -32,7 +32,7 @@ pub(super) struct Error {
 }
 
 pub(super) fn expand(word: &str, escape: u8, env: &dyn Env) -> Result<Val, Error> {
-    let mut expander = Expander { s: word, pos: 0, escape, env };
+    let mut expander = Expander { s: word, pos: 0, escape, env, depth: 0 };
     let (out, _) = expander.word(&[], false)?;
     Ok(match out.unknown {
         Some(reason) => Val::Unknown(reason),
@@ -84,11 +84,16 @@ const MAX_VALUE: usize = 64 * 1024;
 /// length again for `/`, which tries every start position).
 const MAX_PATTERN_WORK: usize = 1 << 24;
 
+/// `${a:-${b:-...}}` nested deeper than this is not expanded (each level is a recursion).
+const MAX_NESTING: usize = 64;
+
 struct Expander<'a> {
     s: &'a str,
     pos: usize,
     escape: u8,
     env: &'a dyn Env,
+    /// How many `${` enclose the current position.
+    depth: usize,
 }
 
 impl<'a> Expander<'a> {
@@ -259,6 +264,30 @@ impl<'a> Expander<'a> {
             return Ok(());
         }
         self.pos += 1;
+        if self.depth >= MAX_NESTING {
+            // Docker expands any depth; rampart says it does not know rather than recurse on.
+            out.taint(&format!(
+                "variable substitutions nested more than {MAX_NESTING} deep are not expanded"
+            ));
+            let mut level = 1usize;
+            while let Some(c) = self.next_char() {
+                match c {
+                    '{' => level += 1,
+                    '}' if level == 1 => return Ok(()),
+                    '}' => level -= 1,
+                    _ => {}
+                }
+            }
+            return Err(self.missing_brace(start));
+        }
+        self.depth += 1;
+        let result = self.braced(out, start);
+        self.depth -= 1;
+        result
+    }
+
+    /// The rest of `${...}` after the brace.
+    fn braced(&mut self, out: &mut Out, start: usize) -> Result<(), Error> {
         match self.peek() {
             None => return Err(self.missing_brace(start)),
             Some(b'{' | b'}' | b':') => {
@@ -621,6 +650,22 @@ mod tests {
         assert!(matches!(expand("$B$B", b'\\', &vars).unwrap(), Val::Unknown(r) if r.contains("grows")));
         let replaced = expand("${B//x/y}", b'\\', &vars).unwrap();
         assert!(matches!(replaced, Val::Unknown(r) if r.contains("too large")));
+    }
+
+    #[test]
+    fn deep_nesting_is_unknown_not_a_stack_overflow() {
+        // A set variable does not need its default: the nesting inside it does not matter.
+        let deep_default = format!("{}x{}", "${A:-".repeat(10_000), "}".repeat(10_000));
+        assert_eq!(ex(&deep_default), s("alpha"));
+        let deep = format!("{}x{}", "${UNSET:-".repeat(10_000), "}".repeat(10_000));
+        match ex(&deep) {
+            Val::Unknown(reason) => assert!(reason.contains("nested more than 64 deep"), "{reason}"),
+            other @ Val::Str(_) => panic!("expected unknown, got {other:?}"),
+        }
+        let shallow = format!("{}x{}", "${UNSET:-".repeat(60), "}".repeat(60));
+        assert_eq!(ex(&shallow), s("x"));
+        let unclosed = format!("{}x", "${A:-".repeat(100));
+        assert!(expand(&unclosed, b'\\', &vars()).is_err());
     }
 
     #[test]
