@@ -1,9 +1,12 @@
-//! Chores: `cargo xtask gen-corpus` and `cargo xtask bench`.
+//! Chores: `cargo xtask gen-corpus`, `cargo xtask bench` and `cargo xtask bench-parse`.
 //!
 //! Benchmarks are commands, never timed assertions in tests; their results are recorded in
 //! BENCHMARKS.md with the command that reproduces them.
 
+mod bench_parse;
 mod corpus;
+mod generate;
+mod rng;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,7 +18,18 @@ const USAGE: &str = "usage:
       writes N generated Dockerfiles (default 10000, seed 1) to DIR (default target/corpus)
   cargo xtask bench [--files N] [--runs R]
       builds rampart in release mode and measures, with hyperfine: one-file scans with a warm
-      and a cold compiled-plugin cache, and a scan of N generated Dockerfiles (default 10000)";
+      and a cold compiled-plugin cache, and a scan of N generated Dockerfiles (default 10000)
+  cargo xtask bench-parse [--files N] [--runs R] [--seed S] [--formats LIST] [--out DIR]
+                          [--slowest K]
+      parse throughput (MB/s, files/s) per format, on 1 thread and on all threads, calling the
+      parsers directly on a corpus generated in memory: N inputs per format (default 2000;
+      Terraform: N module directories), R runs each (default 5; median, min-max), seed S
+      (default 1). LIST: comma-separated of dockerfile,env,kubernetes,compose,terraform
+      (default all). DIR: also write the corpus there. K: also list the K inputs of each
+      format that parse slowest per byte. Prints a Markdown table. (Re-runs itself in release
+      mode: `cargo xtask` builds in debug.)
+  cargo xtask fuzz [--target NAME|all] [--seconds N] [--iterations N] [--seed S] [--replay FILE]
+      fuzzes the parsers (rampart-fuzz, release mode); failing inputs go to target/fuzz-crashes";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,6 +50,41 @@ fn main() -> Result<()> {
             Ok(())
         }
         "bench" => bench(number("--files", 10_000)?, number("--runs", 10)?),
+        // Timing a debug build would measure the wrong thing.
+        "bench-parse" if cfg!(debug_assertions) => run(Command::new("cargo")
+            .current_dir(repo())
+            .args(["run", "--release", "--locked", "-p", "xtask", "--"])
+            .args(&args)),
+        "fuzz" => run(Command::new("cargo")
+            .current_dir(repo())
+            .args(["run", "--release", "--locked", "-p", "rampart-fuzz", "--"])
+            .args(&args[1..])),
+        "bench-parse" => {
+            let kinds = match flag("--formats") {
+                None => generate::Kind::ALL.to_vec(),
+                Some(list) => list
+                    .split(',')
+                    .map(|name| {
+                        generate::Kind::ALL
+                            .into_iter()
+                            .find(|k| k.name() == name.trim())
+                            .with_context(|| format!("unknown format `{name}`\n{USAGE}"))
+                    })
+                    .collect::<Result<_>>()?,
+            };
+            let runs = number("--runs", 5)?;
+            if runs == 0 {
+                bail!("--runs takes a number of at least 1");
+            }
+            bench_parse::run(&bench_parse::Options {
+                files: number("--files", 2000)?,
+                runs: runs as usize,
+                seed: number("--seed", 1)?,
+                kinds,
+                out: flag("--out").map(PathBuf::from),
+                slowest: number("--slowest", 0)? as usize,
+            })
+        }
         _ => bail!("unknown command `{command}`\n{USAGE}"),
     }
 }
