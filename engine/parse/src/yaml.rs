@@ -284,9 +284,73 @@ fn scan_error(text: &str, error: &ScanError) -> ParseError {
             start = line_start + tab;
         }
     }
+    let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |n| n + 1);
+    let mut message = message;
+    if let Some((open, bracket)) = unclosed_flow(&text[..line_start]) {
+        // A `[` or `{` left open on an earlier line makes the scanner stumble later, on a `:`
+        // it cannot place: blame the open bracket, at the first token after it, as PyYAML does.
+        let (close, what) = if bracket == '[' { (']', "sequence") } else { ('}', "mapping") };
+        let line = text[..open].matches('\n').count() + 1;
+        let column = text[..open].rfind('\n').map_or(open, |n| open - n - 1) + 1;
+        message = format!(
+            "the flow {what} opened with `{bracket}` at line {line}, column {column} is not closed: \
+             expected `,` or `{close}` here"
+        );
+        let indent = text[line_start..].len() - text[line_start..].trim_start_matches([' ', '\t']).len();
+        start = line_start + indent;
+    }
     let end = text.get(start..).and_then(|rest| rest.chars().next()).map_or(start, |c| start + c.len_utf8());
     let message = if message.is_empty() { "invalid YAML".to_owned() } else { message };
     ParseError::new(Span::new(start as u32, end as u32), message)
+}
+
+/// The innermost `[` or `{` still open at the end of `text` (whole lines), skipping quoted
+/// scalars, comments and block scalars: a lexical look, for error messages only.
+fn unclosed_flow(text: &str) -> Option<(usize, char)> {
+    let mut open: Vec<(usize, char)> = Vec::new();
+    // Lines indented deeper than this belong to a block scalar (`|` or `>`).
+    let mut block_scalar: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(parent) = block_scalar {
+            if line.trim().is_empty() || indent > parent {
+                continue;
+            }
+            block_scalar = None;
+        }
+        let mut quote: Option<char> = None;
+        let mut previous = ' ';
+        let mut chars = line.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match quote {
+                Some('"') if c == '\\' => {
+                    chars.next();
+                }
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '#' if previous.is_whitespace() => break,
+                    '"' | '\'' if previous.is_whitespace() || "[{,:".contains(previous) => quote = Some(c),
+                    '[' | '{' => open.push((start + i, c)),
+                    ']' | '}' => {
+                        open.pop();
+                    }
+                    '|' | '>' if open.is_empty() && (previous.is_whitespace() || previous == ':') => {
+                        let rest = line[i + 1..].trim_end();
+                        if rest.chars().all(|r| r.is_ascii_digit() || r == '-' || r == '+') {
+                            block_scalar = Some(indent);
+                        }
+                    }
+                    _ => {}
+                },
+            }
+            previous = c;
+        }
+    }
+    open.last().copied()
 }
 
 struct Anchored {

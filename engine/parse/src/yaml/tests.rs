@@ -275,3 +275,19 @@ fn trees_are_written_into_documents() {
     assert_eq!(c.node().key_span.map(|s| src(text, s)), Some("c"));
     assert_eq!(src(text, c.span()), "d");
 }
+
+#[test]
+fn an_unclosed_flow_collection_is_blamed_where_it_opens_and_a_tab_where_it_is() {
+    let text = "a: 1\nports: [\"3000:3000\"\nenvironment:\n  X: 1\n";
+    let e = error(text);
+    assert_eq!(src(text, e.span), "e", "at the first token after the open `[`");
+    assert_eq!(
+        e.message,
+        "the flow sequence opened with `[` at line 2, column 8 is not closed: expected `,` or `]` here"
+    );
+    // Brackets in quotes, comments and block scalars are not flow collections.
+    assert_eq!(unclosed_flow("a: \"[\" # [\nb: |\n  {[\nc: '{'\nd: [1, {e: 2}]\n"), None);
+    assert_eq!(unclosed_flow("a: [1,\n  {b: 2}\n"), Some((3, '[')));
+    let tabbed = "a:\n  b: 1\n\tc: 2\n";
+    assert_eq!(src(tabbed, error(tabbed).span), "\t");
+}
