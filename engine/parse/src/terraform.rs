@@ -325,6 +325,10 @@ pub fn parse_module_tree(
             message.span = map.translate(message.span);
         }
     }
+    // In file order, whatever order the modules were read in.
+    for messages in [&mut notices, &mut errors] {
+        messages.sort_by(|a, b| (&a.file.path, a.span.start).cmp(&(&b.file.path, b.span.start)));
+    }
     Ok(Parsed { document: b.finish(), notices, errors, loaded })
 }
 
@@ -384,12 +388,13 @@ struct ModuleContext {
 }
 
 /// Writes one module's blocks (its files numbered as in the document) into the shared lists.
+/// Returns the module's outputs, as an object, for the module that calls it.
 fn write_module(
     shared: &mut Shared<'_>,
     files: &[(u32, &ModuleSource)],
     inputs: &Inputs,
     context: ModuleContext,
-) {
+) -> Value {
     let texts: Vec<(u32, &str)> = files.iter().map(|(index, source)| (*index, &*source.text)).collect();
     let mut ev = Evaluator::new(texts, inputs);
     for (file, source) in files {
@@ -410,7 +415,15 @@ fn write_module(
         }
     }
     let lists = shared.lists.clone();
-    let mut writer = Writer { s: shared, ev, module: context };
+    let mut writer = Writer { s: shared, ev, module: context, called: HashMap::new() };
+    // Local modules first, so that `module.NAME.OUTPUT` is known wherever it is used.
+    for (file, source) in files {
+        for block in source.body.blocks() {
+            if let ("module", [name]) = (block.ident.value().as_str(), block.labels.as_slice()) {
+                writer.preload(*file, block, name.as_str());
+            }
+        }
+    }
     for (file, source) in files {
         let (file, body) = (*file, &source.body);
         writer.ev.file = file;
@@ -466,6 +479,7 @@ fn write_module(
             }
         }
     }
+    writer.outputs(files)
 }
 
 /// `dir` joined with a relative module source, with `.` and `..` resolved lexically (a
@@ -623,6 +637,8 @@ struct Writer<'a, 's, 'l> {
     s: &'s mut Shared<'l>,
     ev: Evaluator<'a>,
     module: ModuleContext,
+    /// The local modules this module calls that were loaded: name -> directory.
+    called: HashMap<String, String>,
 }
 
 impl Writer<'_, '_, '_> {
@@ -766,7 +782,9 @@ impl Writer<'_, '_, '_> {
         self.ev.file = file;
         match self.ev.eval(&source.value).as_str() {
             Some(path) if path.starts_with("./") || path.starts_with("../") => {
-                self.call(entry, file, block, name.as_str(), path, span);
+                if let Some(dir) = self.called.get(name.as_str()).cloned() {
+                    self.s.b.string(entry, "directory", &dir, span);
+                }
             }
             Some(remote) => {
                 let message = format!(
@@ -787,21 +805,78 @@ impl Writer<'_, '_, '_> {
         }
     }
 
+    /// Loads the local module a `module` block calls, if it is one, and makes its outputs
+    /// known to this module's expressions.
+    fn preload(&mut self, file: u32, block: &Block, name: &str) {
+        let Some(source) = block.body.get_attribute("source") else { return };
+        self.ev.file = file;
+        let Some(path) = self.ev.eval(&source.value).as_str().map(str::to_owned) else { return };
+        if !(path.starts_with("./") || path.starts_with("../")) {
+            return;
+        }
+        let span = expr_span(&source.value, block_span(block));
+        if let Some((dir, outputs)) = self.call(file, block, name, &path, span) {
+            // With count or for_each, `module.NAME` is a list or map of instances.
+            if !block.body.has_attribute("count") && !block.body.has_attribute("for_each") {
+                self.ev.set_module_outputs(name, outputs);
+            }
+            self.called.insert(name.to_owned(), dir);
+        }
+    }
+
+    /// This module's outputs, evaluated, each remembering where it is computed.
+    fn outputs(&mut self, files: &[(u32, &ModuleSource)]) -> Value {
+        let mut outputs = Vec::new();
+        for (file, source) in files {
+            for block in source.body.blocks() {
+                let ("output", [name]) = (block.ident.value().as_str(), block.labels.as_slice()) else {
+                    continue;
+                };
+                let Some(attr) = block.body.get_attribute("value") else { continue };
+                self.ev.file = *file;
+                let mut value = self.ev.eval(&attr.value);
+                if value.origin.is_none()
+                    && let Some(range) = attr.value.span()
+                {
+                    let what = format!("output {} of {} is computed here", name.as_str(), self.describe());
+                    let origin = value::Origin { place: Place::Module(*file), span: to_span(&range), what };
+                    value.origin = Some(Box::new(origin));
+                }
+                eval::insert(&mut outputs, name.as_str().to_owned(), value);
+            }
+        }
+        Value::new(ValueKind::Object(outputs))
+    }
+
+    /// `module.network` for a called module, `the root module` for the root.
+    fn describe(&self) -> String {
+        self.module.prefix.strip_suffix('.').map_or_else(|| "the root module".to_owned(), str::to_owned)
+    }
+
     /// Loads a local module and writes its blocks with its variables bound to the calling
-    /// block's arguments.
-    fn call(&mut self, entry: NodeId, file: u32, block: &Block, name: &str, source: &str, span: Span) {
-        let Some(loader) = self.s.loader else { return };
+    /// block's arguments; its directory and outputs.
+    fn call(
+        &mut self,
+        file: u32,
+        block: &Block,
+        name: &str,
+        source: &str,
+        span: Span,
+    ) -> Option<(String, Value)> {
+        let loader = self.s.loader?;
         let dir = join_dir(&self.module.dir, source);
         if self.module.chain.contains(&dir) || dir.is_empty() && !self.module.dir.is_empty() {
             let message = format!(
                 "module {name}: {source} calls a module that is already being read (a cycle); not loaded"
             );
-            return self.notice(file, span, message);
+            self.notice(file, span, message);
+            return None;
         }
         if self.module.chain.len() >= MAX_MODULE_DEPTH {
             let message =
                 format!("module {name}: modules nested more than {MAX_MODULE_DEPTH} deep are not loaded");
-            return self.notice(file, span, message);
+            self.notice(file, span, message);
+            return None;
         }
         // Listed even when it fails to load: its errors are reported here, not again on its own.
         self.s.loaded.push(dir.clone());
@@ -809,11 +884,13 @@ impl Writer<'_, '_, '_> {
             Ok(files) if !files.is_empty() => files,
             Ok(_) => {
                 let message = format!("module {name}: the directory {source} has no .tf files");
-                return self.error(file, span, message);
+                self.error(file, span, message);
+                return None;
             }
             Err(why) => {
                 let message = format!("module {name}: could not read {source}: {why}");
-                return self.error(file, span, message);
+                self.error(file, span, message);
+                return None;
             }
         };
         let mut sources = Vec::with_capacity(files.len());
@@ -823,7 +900,7 @@ impl Writer<'_, '_, '_> {
                 Err(e) => {
                     let child = Arc::clone(child);
                     self.s.errors.push(FileMessage { file: child, span: e.span, message: e.message });
-                    return;
+                    return None;
                 }
             }
         }
@@ -841,13 +918,14 @@ impl Writer<'_, '_, '_> {
             let origin = InputOrigin::Argument { file, span, module: name.to_owned() };
             inputs.values.push(Input { name: key.to_owned(), value, origin });
         }
-        self.s.b.string(entry, "directory", &dir, span);
         let mut chain = self.module.chain.clone();
         chain.push(dir.clone());
-        let context = ModuleContext { prefix: format!("{}module.{name}.", self.module.prefix), dir, chain };
+        let prefix = format!("{}module.{name}.", self.module.prefix);
+        let context = ModuleContext { prefix, dir: dir.clone(), chain };
         let numbered: Vec<(u32, &ModuleSource)> = indexes.iter().copied().zip(&sources).collect();
-        write_module(self.s, &numbered, &inputs, context);
+        let outputs = write_module(self.s, &numbered, &inputs, context);
         self.s.keep_json_maps(indexes.into_iter().zip(sources));
+        Some((dir, outputs))
     }
 
     fn error(&mut self, file: u32, span: Span, message: String) {

@@ -51,6 +51,8 @@ pub(crate) struct Evaluator<'a> {
     inputs: &'a super::Inputs,
     var_values: HashMap<String, VarValue>,
     local_values: HashMap<String, LocalState>,
+    /// The outputs of the local modules this module calls, by module name.
+    module_outputs: HashMap<String, Value>,
     /// Names bound by enclosing `for` expressions, innermost last.
     bound: Vec<(String, Value)>,
     /// False while evaluating defaults and `.tfvars` values, where Terraform allows no references.
@@ -70,6 +72,7 @@ impl<'a> Evaluator<'a> {
             inputs,
             var_values: HashMap::new(),
             local_values: HashMap::new(),
+            module_outputs: HashMap::new(),
             bound: Vec::new(),
             allow_refs: true,
             file: 0,
@@ -284,6 +287,11 @@ impl<'a> Evaluator<'a> {
         value
     }
 
+    /// Makes `module.NAME.*` the given outputs (an object) of a loaded local module.
+    pub fn set_module_outputs(&mut self, name: &str, outputs: Value) {
+        self.module_outputs.insert(name.to_owned(), outputs);
+    }
+
     /// Binds a name (`count`, `each`, a dynamic block's iterator) for the expressions evaluated
     /// until [`Self::unbind`].
     pub fn bind(&mut self, name: &str, value: Value) {
@@ -349,6 +357,11 @@ impl<'a> Evaluator<'a> {
             }
             "count" | "each" => {
                 Reference::Done(Value::unknown(format!("{address} (one value per instance)")))
+            }
+            "module" if attr(0).is_some_and(|name| self.module_outputs.contains_key(name)) => {
+                let outputs = attr(0).and_then(|name| self.module_outputs.get(name)).cloned();
+                let outputs = outputs.map_or_else(|| Value::error("no outputs"), |o| self.copy(&o));
+                Reference::Value(outputs, 1)
             }
             "module" => {
                 let name = attr(0).unwrap_or("?");

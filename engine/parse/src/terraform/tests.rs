@@ -796,6 +796,12 @@ fn local_modules_are_loaded_with_their_arguments_and_remote_ones_noticed() {
     let root = r#"variable "env" {
   default = "prod"
 }
+resource "aws_flow_log" "f" {
+  cidr   = module.network.cidr
+  vpc_id = module.network.vpc_id
+  name   = module.network.name
+  tags   = module.network.nothing
+}
 module "network" {
   source = "./modules/network"
   cidr   = "10.0.0.0/16"
@@ -816,7 +822,7 @@ module "missing" {
         (
             "modules/network",
             "main.tf",
-            "variable \"cidr\" {}\nvariable \"name\" {}\nvariable \"azs\" {\n  default = [\"a\", \"b\"]\n}\nresource \"aws_vpc\" \"this\" {\n  cidr_block = var.cidr\n  tags = {\n    Name = var.name\n  }\n}\nresource \"aws_subnet\" \"private\" {\n  count      = length(var.azs)\n  vpc_id     = aws_vpc.this.id\n  cidr_block = cidrsubnet(var.cidr, 8, count.index)\n}\n",
+            "variable \"cidr\" {}\nvariable \"name\" {}\nvariable \"azs\" {\n  default = [\"a\", \"b\"]\n}\nresource \"aws_vpc\" \"this\" {\n  cidr_block = var.cidr\n  tags = {\n    Name = var.name\n  }\n}\nresource \"aws_subnet\" \"private\" {\n  count      = length(var.azs)\n  vpc_id     = aws_vpc.this.id\n  cidr_block = cidrsubnet(var.cidr, 8, count.index)\n}\noutput \"cidr\" {\n  value = var.cidr\n}\noutput \"vpc_id\" {\n  value = aws_vpc.this.id\n}\noutput \"name\" {\n  value = upper(var.name)\n}\n",
         ),
         ("modules/loop", "main.tf", "module \"again\" {\n  source = \"../loop\"\n}\n"),
     ]);
@@ -827,9 +833,25 @@ module "missing" {
         [
             "module.network.aws_vpc.this",
             "module.network.aws_subnet.private[0]",
-            "module.network.aws_subnet.private[1]"
+            "module.network.aws_subnet.private[1]",
+            "aws_flow_log.f"
         ]
     );
+    // The module's outputs are known where they can be, before or after the module block.
+    let flow = resource(doc, "aws_flow_log.f");
+    let cidr = at(flow, "attributes.cidr");
+    assert_eq!((render(cidr), slice(doc, cidr)), ("\"10.0.0.0/16\"".into(), "module.network.cidr"));
+    let passed_on = origin_of(doc, cidr).map(|o| o.2);
+    assert_eq!(passed_on, Some("module network sets var.cidr here".into()), "passed through");
+    assert_eq!(render(at(flow, "attributes.vpc_id")), "?(aws_vpc.this.id (known after apply))");
+    let name = at(flow, "attributes.name");
+    assert_eq!(render(name), "\"PROD-VPC\"");
+    let (path, text, message) = origin_of(doc, name).expect("an origin");
+    assert_eq!(
+        (path.as_str(), text.as_str(), message.as_str()),
+        ("modules/network/main.tf", "upper(var.name)", "output name of module.network is computed here")
+    );
+    assert!(render(at(flow, "attributes.tags")).contains("no attribute \"nothing\""));
     let vpc = resource(doc, "module.network.aws_vpc.this");
     assert_eq!(render(at(vpc, "module")), "\"module.network\"");
     let cidr = at(vpc, "attributes.cidr_block");
@@ -849,7 +871,10 @@ module "missing" {
         Some(("main.tf".into(), "\"prod\"".into())),
         "passed on: where it was set"
     );
-    let network_call = at(doc.root(), "modules.0");
+    let network_call = at(doc.root(), "modules")
+        .children()
+        .find(|m| at(*m, "name").as_str() == Some("network"))
+        .expect("the network call");
     assert_eq!(render(at(network_call, "directory")), "\"modules/network\"");
     let cidr_var = at(doc.root(), "variables")
         .children()
