@@ -222,7 +222,7 @@ impl Mutator<'_> {
         for _ in 0..=rng.below(4) {
             self.edit(rng, &mut text, other);
             if text.len() > self.max_len {
-                text.truncate(floor_boundary(&text, self.max_len));
+                text.truncate(text.floor_char_boundary(self.max_len));
             }
         }
         text
@@ -354,15 +354,7 @@ impl Mutator<'_> {
 
 /// A random character boundary of `text` (its end included).
 fn boundary(rng: &mut Rng, text: &str) -> usize {
-    floor_boundary(text, rng.below(text.len() + 1))
-}
-
-fn floor_boundary(text: &str, mut index: usize) -> usize {
-    index = index.min(text.len());
-    while !text.is_char_boundary(index) {
-        index -= 1;
-    }
-    index
+    text.floor_char_boundary(rng.below(text.len() + 1))
 }
 
 /// A range of up to `chars` characters starting at a random boundary.

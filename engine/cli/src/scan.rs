@@ -191,9 +191,7 @@ fn source(bytes: Vec<u8>, display: &str) -> Result<Arc<SourceFile>, ScanError> {
         // Shown with the bad bytes replaced: the text before them, and so the line and
         // column of the first, are exactly the file's.
         let shown = Arc::new(SourceFile::new(display, String::from_utf8_lossy(e.as_bytes()).into_owned()));
-        let end =
-            shown.text.get(offset..).and_then(|t| t.chars().next()).map_or(offset, |c| offset + c.len_utf8());
-        ScanError::at(ErrorKind::Parse, &shown, rampart_model::Span::new(offset as u32, end as u32), message)
+        ScanError::at(ErrorKind::Parse, &shown, rampart_model::Span::char_at(&shown.text, offset), message)
     })?;
     Ok(Arc::new(SourceFile::new(display, text)))
 }

@@ -20,6 +20,18 @@ impl Span {
         Span::new(self.start.min(other.start), self.end.max(other.end))
     }
 
+    /// The character of `text` at byte `offset` (moved back to the start of the character it
+    /// falls in), or an empty span at the end of the text or at a line end: what a parse error
+    /// points at.
+    pub fn char_at(text: &str, offset: usize) -> Span {
+        let start = text.floor_char_boundary(offset);
+        let end = match text[start..].chars().next() {
+            Some('\n') | None => start,
+            Some(c) => start + c.len_utf8(),
+        };
+        Span::new(start as u32, end as u32)
+    }
+
     pub fn len(self) -> u32 {
         self.end - self.start
     }
@@ -73,7 +85,7 @@ impl SourceFile {
         let starts = self.line_starts();
         let line = starts.partition_point(|&s| s <= offset) - 1;
         let line_start = starts[line] as usize;
-        let end = floor_char_boundary(&self.text, offset as usize);
+        let end = self.text.floor_char_boundary(offset as usize);
         let column = self.text[line_start..end].chars().count() as u32 + 1;
         (line as u32, column)
     }
@@ -84,13 +96,6 @@ impl SourceFile {
         let (end_line, end_column) = self.line_col(span.end.max(span.start));
         Location { line: line + 1, column, end_line: end_line + 1, end_column }
     }
-}
-
-fn floor_char_boundary(text: &str, mut index: usize) -> usize {
-    while !text.is_char_boundary(index) {
-        index -= 1;
-    }
-    index
 }
 
 #[cfg(test)]
@@ -104,6 +109,15 @@ mod tests {
         let start = "FROM a\nUSER é ".len() as u32;
         let loc = file.location(Span::new(start, start + 4));
         assert_eq!(loc, Location { line: 2, column: 8, end_line: 2, end_column: 12 });
+    }
+
+    #[test]
+    fn a_character_span_never_splits_a_character() {
+        let text = "aé\nb";
+        assert_eq!(Span::char_at(text, 0), Span::new(0, 1));
+        assert_eq!(Span::char_at(text, 2), Span::new(1, 3), "inside `é`: the whole of it");
+        assert_eq!(Span::char_at(text, 3), Span::new(3, 3), "a line end is empty");
+        assert_eq!(Span::char_at(text, 99), Span::new(5, 5), "past the end: empty at the end");
     }
 
     #[test]

@@ -196,10 +196,7 @@ pub fn read_tfvars(file: &Arc<SourceFile>) -> Result<Vec<Input>, ParseError> {
 
 fn read_tfvars_json(file: &Arc<SourceFile>) -> Result<Vec<Input>, ParseError> {
     let text = &file.text;
-    let root = json::parse(text, INPUT_FILE, 0).map_err(|(offset, message)| {
-        let offset = (0..=offset.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
-        ParseError::new(Span::new(offset as u32, offset as u32), format!("invalid JSON: {message}"))
-    })?;
+    let root = json::parse(text, INPUT_FILE, 0).map_err(|error| json::parse_error(text, error))?;
     let ValueKind::Object(entries) = root.kind else {
         let span = root.at.map_or(Span::default(), |at| at.span);
         return Err(ParseError::new(span, "a .tfvars.json file holds a JSON object of variable values"));
@@ -512,8 +509,7 @@ fn parse_hcl(text: &str) -> Result<Body, ParseError> {
     };
     hcl_edit::parser::parse_body(text).map_err(|e| {
         // The parser may report an offset inside a character: step back to its start.
-        let offset = e.location().offset().min(text.len());
-        let offset = (0..=offset).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        let offset = text.floor_char_boundary(e.location().offset());
         // The parser notices a missing quote or `}` only later; point where Terraform does.
         let lexical = scan_lexically(text);
         if let Some(newline) = lexical.broken_string.filter(|&n| n <= offset) {
@@ -528,10 +524,7 @@ fn parse_hcl(text: &str) -> Result<Body, ParseError> {
                 "this block is never closed: there is no `}` for this `{` before the end of the file";
             return ParseError::new(Span::new(open as u32, open as u32 + 1), message);
         }
-        let end =
-            text.get(offset..).and_then(|rest| rest.chars().next()).map_or(offset, |c| offset + c.len_utf8());
-        let end = if text.get(offset..end).is_some_and(|s| s == "\n") { offset } else { end };
-        ParseError::new(Span::new(offset as u32, end as u32), e.message().to_owned())
+        ParseError::new(Span::char_at(text, offset), e.message().to_owned())
     })
 }
 

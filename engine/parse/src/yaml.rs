@@ -256,22 +256,14 @@ pub(crate) fn shown(text: &str) -> String {
 /// A byte range as a span, clamped into the text and onto character boundaries, so that no
 /// span handed out can make slicing the source panic.
 fn span_of(text: &str, range: std::ops::Range<usize>) -> Span {
-    let start = floor_boundary(text, range.start);
-    let end = floor_boundary(text, range.end.max(start));
+    let start = text.floor_char_boundary(range.start);
+    let end = text.floor_char_boundary(range.end.max(start));
     Span::new(start as u32, end as u32)
-}
-
-fn floor_boundary(text: &str, index: usize) -> usize {
-    let mut index = index.min(text.len());
-    while !text.is_char_boundary(index) {
-        index -= 1;
-    }
-    index
 }
 
 /// The character at the scanner's position (empty at the end of the file).
 fn scan_error(text: &str, error: &ScanError) -> ParseError {
-    let mut start = floor_boundary(text, error.marker().byte_offset().unwrap_or(text.len()));
+    let mut start = text.floor_char_boundary(error.marker().byte_offset().unwrap_or(text.len()));
     let message = error.info();
     if message.contains("tab") {
         // The scanner reports where the token it was reading began (the scalar before an

@@ -179,11 +179,8 @@ impl Diagnostic for PlainDiagnostic<'_> {
 /// or plugin said: a report must never fail to render.
 fn snapped(file: &rampart_model::SourceFile, span: rampart_model::Span) -> (usize, usize) {
     let text = &*file.text;
-    let floor = |i: usize| (0..=i.min(text.len())).rev().find(|&k| text.is_char_boundary(k)).unwrap_or(0);
-    let ceil =
-        |i: usize| (i.min(text.len())..=text.len()).find(|&k| text.is_char_boundary(k)).unwrap_or(text.len());
-    let start = floor(span.start as usize);
-    let end = ceil((span.end as usize).max(start));
+    let start = text.floor_char_boundary(span.start as usize);
+    let end = text.ceil_char_boundary((span.end as usize).max(start));
     (start, end - start)
 }
 

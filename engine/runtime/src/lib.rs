@@ -117,11 +117,7 @@ pub(crate) fn anyhow_error(err: wasmtime::Error) -> anyhow::Error {
 /// cut with `…`: messages only have to explain, and a plugin must not flood the report.
 pub(crate) fn truncate(mut text: String, max: usize) -> String {
     if text.len() > max {
-        let mut end = max;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        text.truncate(end);
+        text.truncate(text.floor_char_boundary(max));
         text.push('…');
     }
     text

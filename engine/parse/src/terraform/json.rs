@@ -12,6 +12,11 @@ const MAX_DEPTH: usize = 64;
 /// An error: the byte offset in `text` and what is wrong there.
 pub(crate) type Error = (usize, String);
 
+/// A JSON error as a parse error of the file it is in.
+pub(crate) fn parse_error(text: &str, (offset, message): Error) -> crate::ParseError {
+    crate::ParseError::new(Span::char_at(text, offset), format!("invalid JSON: {message}"))
+}
+
 pub(crate) fn parse(text: &str, file: u32, base: u32) -> Result<Value, Error> {
     let mut reader = Reader { text: text.as_bytes(), pos: 0, file, base };
     reader.skip_space();

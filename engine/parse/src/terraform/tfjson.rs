@@ -63,11 +63,7 @@ impl SpanMap {
 
 /// Rewrites a `.tf.json` file's text as HCL.
 pub(crate) fn convert(text: &str) -> Result<Converted, ParseError> {
-    let root = json::parse(text, 0, 0).map_err(|(offset, message)| {
-        let offset = (0..=offset.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
-        let end = text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8());
-        ParseError::new(Span::new(offset as u32, end as u32), format!("invalid JSON: {message}"))
-    })?;
+    let root = json::parse(text, 0, 0).map_err(|error| json::parse_error(text, error))?;
     let mut out = Writer { hcl: String::new(), map: SpanMap::default() };
     let ValueKind::Object(entries) = &root.kind else {
         return Err(ParseError::new(span_of(&root), "a .tf.json file holds a JSON object"));
