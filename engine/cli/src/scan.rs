@@ -216,33 +216,41 @@ fn called_on_their_own(scans: Vec<ModuleScan>) -> impl Iterator<Item = ModuleSca
 }
 
 /// The `*.tf` and `*.tf.json` files of a directory, in name order, as Terraform loads them.
+/// `names`: the directory's file names, sorted (see [`file_names`]).
 fn module_files(
     dir: &Path,
+    names: &[String],
     display: &str,
     max_size: u64,
     outcome: &mut Outcome,
-) -> Result<Vec<Arc<SourceFile>>, String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map_err(|e| e.to_string())?
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter_map(|e| e.file_name().into_string().ok())
-        // Terraform loads exactly `*.tf` and `*.tf.json`, case-sensitively.
-        .filter(|n| Path::new(n).extension().is_some_and(|e| e == "tf") || n.ends_with(".tf.json"))
-        .collect();
-    names.sort();
+) -> Vec<Arc<SourceFile>> {
+    // Terraform loads exactly `*.tf` and `*.tf.json`, case-sensitively.
+    let is_module_file =
+        |n: &&String| Path::new(n).extension().is_some_and(|e| e == "tf") || n.ends_with(".tf.json");
     let mut files = Vec::new();
-    for name in names {
+    for name in names.iter().filter(is_module_file) {
         let shown = if display == "." { name.clone() } else { format!("{display}/{name}") };
         outcome.files += 1;
-        let read = read_bytes(&dir.join(&name), &shown, max_size)
+        let read = read_bytes(&dir.join(name), &shown, max_size)
             .and_then(|bytes| source(bytes, &shown).map_err(Unread::Failed));
         match read {
             Ok(file) => files.push(file),
             Err(unread) => outcome.unread(unread),
         }
     }
-    Ok(files)
+    files
+}
+
+/// The names of a directory's files, sorted.
+fn file_names(dir: &Path) -> Result<Vec<String>, String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    Ok(names)
 }
 
 /// Reads the local modules a root module calls, relative to the root's directory.
@@ -261,7 +269,8 @@ impl terraform::Loader for DirLoader<'_> {
             if self.display == "." { dir.to_owned() } else { terraform::join_dir(self.display, dir) };
         let mut outcome = self.outcome.lock().map_err(|_| "a module reader failed earlier".to_owned())?;
         let before = outcome.errors.len() + outcome.notices.len();
-        let files = module_files(&path, &display, self.max_size, &mut outcome)?;
+        let names = file_names(&path)?;
+        let files = module_files(&path, &names, &display, self.max_size, &mut outcome);
         if outcome.errors.len() + outcome.notices.len() > before {
             return Err("a file of the module could not be read (reported on its own)".to_owned());
         }
@@ -275,23 +284,20 @@ fn scan_module(dir: &Path, display: &str, settings: Settings<'_>) -> ModuleScan 
     let mut outcome = Outcome::default();
     let canonical = dir.canonicalize().ok();
     let failed = |outcome: Outcome| ModuleScan { dir: canonical.clone(), outcome, loaded: Vec::new() };
-    let files = match module_files(dir, display, settings.max_file_size, &mut outcome) {
-        Ok(files) => files,
+    let names = match file_names(dir) {
+        Ok(names) => names,
         Err(err) => {
             let message = format!("could not read the module directory: {err}");
             outcome.errors.push(ScanError::new(ErrorKind::Io, Some(display.to_owned()), message));
             return failed(outcome);
         }
     };
+    let files = module_files(dir, &names, display, settings.max_file_size, &mut outcome);
     // Judging a module on part of its code would mislead: a missing file may hold the fix.
     if !outcome.errors.is_empty() || !outcome.notices.is_empty() || files.is_empty() {
         return failed(outcome);
     }
-    let names: Vec<String> = std::fs::read_dir(dir)
-        .map(|entries| entries.flatten().filter_map(|e| e.file_name().into_string().ok()).collect())
-        .unwrap_or_default();
-    let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
-    names.sort_unstable();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let display_of = |name: &str| if display == "." { name.to_owned() } else { format!("{display}/{name}") };
     let mut inputs = terraform::Inputs::new();
     for index in terraform::auto_tfvars(&names) {
