@@ -1054,6 +1054,34 @@ fn the_mingus_seed_follows_a_conditional_local_and_a_staging_var_file() {
 }
 
 #[test]
+fn the_ai_community_seed_reads_its_postgres_module_and_release_tfvars() {
+    let parsed = Seeds::new().module("002-ai-community", &[]);
+    let doc = &parsed.document;
+    let db = "module.database.aws_db_instance.this";
+    assert_eq!(value_at(doc, db, "attributes.backup_retention_period"), "7", "the spec's 7-day retention");
+    assert_eq!(value_at(doc, db, "attributes.multi_az"), "true");
+    assert_eq!(
+        value_at(doc, "module.database.aws_db_parameter_group.this", "attributes.family"),
+        "\"postgres16\""
+    );
+    let app_logs = at(resource(doc, "aws_cloudwatch_log_group.app"), "attributes.retention_in_days");
+    assert_eq!(render(app_logs), "30");
+    assert_eq!(origin_of(doc, app_logs).map(|o| o.0), Some("002-ai-community/terraform.tfvars".into()));
+    let container = at(resource(doc, "aws_ecs_task_definition.app"), "attributes.container_definitions.0");
+    assert_eq!(render(at(container, "user")), "\"1001:1001\"");
+    assert!(
+        render(at(container, "image")).ends_with("/ai-community/app:7d3f9a2c\""),
+        "release.auto.tfvars wins"
+    );
+    assert_eq!(
+        value_at(doc, "aws_subnet.private[\"us-east-1b\"]", "attributes.cidr_block"),
+        "\"10.20.11.0/24\""
+    );
+    let migrate = at(resource(doc, "aws_cloudwatch_log_group.migrate"), "attributes");
+    assert!(migrate.get("retention_in_days").is_none(), "the deliberately non-compliant log group");
+}
+
+#[test]
 fn meta_arguments_name_objects_instead_of_reading_them() {
     let text = "resource \"aws_ecs_service\" \"s\" {\n  provider   = aws.west\n  depends_on = [aws_iam_role.task, module.net]\n  lifecycle {\n    ignore_changes = [desired_count]\n  }\n}\n";
     let doc = module(&[("main.tf", text)], &Inputs::new());
