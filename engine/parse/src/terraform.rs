@@ -290,10 +290,8 @@ pub fn parse_module_tree(
     }
     let root_span = Span::new(0, files[0].text.len() as u32);
     let mut b = DocumentBuilder::new(Format::Terraform, Arc::clone(&files[0]), root_span);
-    let mut numbered = vec![(0, Arc::clone(&files[0]))];
-    for file in files.iter().skip(1) {
-        numbered.push((b.add_file(Arc::clone(file)), Arc::clone(file)));
-    }
+    let indexes: Vec<u32> =
+        std::iter::once(0).chain(files.iter().skip(1).map(|file| b.add_file(Arc::clone(file)))).collect();
     let mut lists = HashMap::new();
     for key in ["resources", "data", "variables", "locals", "outputs", "modules", "providers", "terraform"] {
         lists.insert(key, b.list(DocumentBuilder::ROOT, key, root_span));
@@ -309,7 +307,6 @@ pub fn parse_module_tree(
         json_files: Vec::new(),
     };
     let root = ModuleContext { prefix: String::new(), dir: String::new(), chain: Vec::new() };
-    let indexes: Vec<u32> = numbered.iter().map(|(i, _)| *i).collect();
     let written: Vec<(u32, &ModuleSource)> = indexes.iter().copied().zip(&sources).collect();
     write_module(&mut shared, &written, inputs, root);
     shared.keep_json_maps(indexes.into_iter().zip(sources));
@@ -770,25 +767,11 @@ impl Writer<'_, '_, '_> {
         }
         let arguments = self.s.b.map(entry, "arguments", block_span(block));
         self.body(arguments, file, &block.body, &["source"], 0);
-        let Some(source) = block.body.get_attribute("source") else { return };
-        let span = expr_span(&source.value, block_span(block));
-        self.ev.file = file;
-        match self.ev.eval(&source.value).as_str() {
-            Some(path) if path.starts_with("./") || path.starts_with("../") => {
-                if let Some(dir) = self.called.get(name.as_str()).cloned() {
-                    self.s.b.string(entry, "directory", &dir, span);
-                }
-            }
-            Some(remote) => {
-                let message = format!(
-                    "module {}: the source {remote:?} is not fetched (rampart never uses the network), \
-                     so the resources of that module are not evaluated",
-                    name.as_str()
-                );
-                self.notice(file, span, message);
-            }
-            // Terraform requires a literal source; `terraform init` reports anything else.
-            None => {}
+        if let (Some(dir), Some(source)) =
+            (self.called.get(name.as_str()), block.body.get_attribute("source"))
+        {
+            let dir = dir.clone();
+            self.s.b.string(entry, "directory", &dir, expr_span(&source.value, block_span(block)));
         }
     }
 
@@ -798,16 +781,21 @@ impl Writer<'_, '_, '_> {
         }
     }
 
-    /// Loads the local module a `module` block calls, if it is one, and makes its outputs
-    /// known to this module's expressions.
+    /// Loads the local module a `module` block calls and makes its outputs known to this
+    /// module's expressions; a remote source is a notice.
     fn preload(&mut self, file: u32, block: &Block, name: &str) {
         let Some(source) = block.body.get_attribute("source") else { return };
         self.ev.file = file;
+        let span = expr_span(&source.value, block_span(block));
+        // Terraform requires a literal source; `terraform init` reports anything else.
         let Some(path) = self.ev.eval(&source.value).as_str().map(str::to_owned) else { return };
         if !(path.starts_with("./") || path.starts_with("../")) {
-            return;
+            let message = format!(
+                "module {name}: the source {path:?} is not fetched (rampart never uses the network), \
+                 so the resources of that module are not evaluated"
+            );
+            return self.notice(file, span, message);
         }
-        let span = expr_span(&source.value, block_span(block));
         if let Some((dir, outputs)) = self.call(file, block, name, &path, span) {
             // With count or for_each, `module.NAME` is a list or map of instances.
             if !block.body.has_attribute("count") && !block.body.has_attribute("for_each") {

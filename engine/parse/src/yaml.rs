@@ -313,33 +313,15 @@ fn unclosed_flow(text: &str) -> Option<(usize, char)> {
             }
             block_scalar = None;
         }
-        let mut quote: Option<char> = None;
-        let mut previous = ' ';
-        let mut chars = line.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            match quote {
-                Some('"') if c == '\\' => {
-                    chars.next();
-                }
-                Some(q) if c == q => quote = None,
-                Some(_) => {}
-                None => match c {
-                    '#' if previous.is_whitespace() => break,
-                    '"' | '\'' if previous.is_whitespace() || "[{,:".contains(previous) => quote = Some(c),
-                    '[' | '{' => open.push((start + i, c)),
-                    ']' | '}' => {
-                        open.pop();
-                    }
-                    '|' | '>' if open.is_empty() && (previous.is_whitespace() || previous == ':') => {
-                        let rest = line[i + 1..].trim_end();
-                        if rest.chars().all(|r| r.is_ascii_digit() || r == '-' || r == '+') {
-                            block_scalar = Some(indent);
-                        }
-                    }
-                    _ => {}
-                },
+        let content_end = template::scan_unquoted(line, |i, c| match c {
+            '[' | '{' => open.push((start + i, c)),
+            ']' | '}' => {
+                open.pop();
             }
-            previous = c;
+            _ => {}
+        });
+        if open.is_empty() && template::opens_block_scalar(&line[..content_end]) {
+            block_scalar = Some(indent);
         }
     }
     open.last().copied()

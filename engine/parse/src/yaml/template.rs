@@ -98,9 +98,16 @@ fn find_action(text: &str, content: &str, base: usize, helm_words_only: bool) ->
     None
 }
 
-/// The part of a line before its comment. A `#` starts a comment at the start of the line or
-/// after a blank, outside quoted scalars; a quote opens a scalar only where a value can start.
+/// The part of a line before its comment.
 fn strip_comment(line: &str) -> &str {
+    line.get(..scan_unquoted(line, |_, _| {})).unwrap_or(line)
+}
+
+/// Calls `visit` with each character of a line (and its offset) outside quoted scalars, up to
+/// the line's comment, and returns where the comment starts (the line's length without one).
+/// A `#` starts a comment at the start of the line or after a blank, outside quoted scalars; a
+/// quote opens a scalar only where a value can start.
+pub(super) fn scan_unquoted(line: &str, mut visit: impl FnMut(usize, char)) -> usize {
     let mut quote: Option<char> = None;
     let mut previous: Option<char> = None;
     let mut last_significant: Option<char> = None;
@@ -113,15 +120,13 @@ fn strip_comment(line: &str) -> &str {
             Some(q) if c == q => quote = None,
             Some(_) => {}
             None => match c {
-                '#' if previous.is_none_or(|p| p == ' ' || p == '\t') => {
-                    return line.get(..at).unwrap_or(line);
-                }
+                '#' if previous.is_none_or(|p| p == ' ' || p == '\t') => return at,
                 '"' | '\''
                     if last_significant.is_none_or(|p| matches!(p, ':' | '-' | '[' | '{' | ',' | '?')) =>
                 {
                     quote = Some(c);
                 }
-                _ => {}
+                _ => visit(at, c),
             },
         }
         if !c.is_whitespace() {
@@ -129,11 +134,11 @@ fn strip_comment(line: &str) -> &str {
         }
         previous = Some(c);
     }
-    line
+    line.len()
 }
 
 /// True when a line ends with a block scalar header (`key: |`, `- >-`, `run: |2`).
-fn opens_block_scalar(content: &str) -> bool {
+pub(super) fn opens_block_scalar(content: &str) -> bool {
     let content = content.trim_end();
     let token = content.rsplit([' ', '\t']).next().unwrap_or("");
     let indicator = token.starts_with(['|', '>'])
