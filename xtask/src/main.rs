@@ -7,6 +7,7 @@ mod bench_parse;
 mod corpus;
 mod generate;
 mod rng;
+mod rule_fixtures;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,7 +30,12 @@ const USAGE: &str = "usage:
       format that parse slowest per byte. Prints a Markdown table. (Re-runs itself in release
       mode: `cargo xtask` builds in debug.)
   cargo xtask fuzz [--target NAME|all] [--seconds N] [--iterations N] [--seed S] [--replay FILE]
-      fuzzes the parsers (rampart-fuzz, release mode); failing inputs go to target/fuzz-crashes";
+      fuzzes the parsers (rampart-fuzz, release mode); failing inputs go to target/fuzz-crashes
+  cargo xtask rule-check CRATE[/RULE] [--update]
+      builds the plugin crate plugins/CRATE from source and checks its rules (or one rule)
+      against their marked fixtures and snapshots under fixtures/rules/, running rampart
+      ($RAMPART_BIN, default target/debug/rampart) with --no-builtins --plugin; --update
+      rewrites the snapshots. The crate is named after its family (`tls` for tls/* rules)";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -85,8 +91,51 @@ fn main() -> Result<()> {
                 slowest: number("--slowest", 0)? as usize,
             })
         }
+        "rule-check" => {
+            let target = args.get(1).filter(|a| !a.starts_with("--")).context(USAGE)?;
+            rule_check(target, args.iter().any(|a| a == "--update"))
+        }
         _ => bail!("unknown command `{command}`\n{USAGE}"),
     }
+}
+
+/// Builds one plugin crate and checks its rules against their fixtures.
+fn rule_check(target: &str, update: bool) -> Result<()> {
+    let repo = repo().canonicalize()?;
+    let (krate, filter) = match target.split_once('/') {
+        Some((krate, _)) => (krate, target.to_owned()),
+        None => (target, format!("{target}/*")),
+    };
+    let work = repo.join("target/rule-check");
+    let built = rampart_plugin_build::build(&repo.join("plugins"), &[krate], &work.join("plugins"))?;
+    let component = &built.first().context("the plugin build produced nothing")?.component;
+    let bin =
+        std::env::var_os("RAMPART_BIN").map_or_else(|| repo.join("target/debug/rampart"), PathBuf::from);
+    if !bin.is_file() {
+        bail!(
+            "{} does not exist: build it with `cargo build -p rampart` (or set RAMPART_BIN)",
+            bin.display()
+        );
+    }
+    let runner = rule_fixtures::Runner {
+        bin,
+        repo,
+        extra: vec!["--no-builtins".into(), "--plugin".into(), component.into()],
+        env: vec![("RAMPART_CACHE_DIR".into(), work.join("cache").into())],
+    };
+    let rules = runner.rules(Some(&filter)).map_err(anyhow::Error::msg)?;
+    if rules.is_empty() {
+        bail!("plugin {krate} declares no rule matching {filter}");
+    }
+    let failures = runner.check_all(&rules, update);
+    for failure in &failures {
+        eprintln!("{failure}\n");
+    }
+    if !failures.is_empty() {
+        bail!("{} of {} rules failed", failures.len(), rules.len());
+    }
+    println!("{} rules pass their fixtures{}", rules.len(), if update { " (snapshots updated)" } else { "" });
+    Ok(())
 }
 
 fn repo() -> PathBuf {

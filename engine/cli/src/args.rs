@@ -14,7 +14,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files and directories and report policy findings.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List every rule of the loaded plugins, with its metadata.
     Rules(RulesArgs),
 }
@@ -25,6 +25,15 @@ pub struct PluginArgs {
     /// Load a third-party plugin (a WebAssembly component); repeatable.
     #[arg(long = "plugin", value_name = "PATH.wasm")]
     pub plugins: Vec<PathBuf>,
+
+    /// Do not load the built-in plugins (to run only your own with --plugin).
+    #[arg(long)]
+    pub no_builtins: bool,
+
+    /// A policy pack: a built-in name (baseline, production, soc2, gdpr) or a path to a
+    /// `.toml` file; repeatable, applied in order [default: the config file's, else baseline].
+    #[arg(long = "policy", value_name = "NAME|PATH")]
+    pub policies: Vec<String>,
 
     /// The config file [default: rampart.toml in the current directory, if present].
     #[arg(long, value_name = "FILE")]
@@ -84,6 +93,11 @@ pub struct ScanArgs {
     /// Memory limit of one plugin instance, in MiB [default: 64].
     #[arg(long, value_name = "MIB")]
     pub plugin_memory: Option<usize>,
+
+    /// Run only the rules matching this id or pattern (`tls/*`, `secrets/env-file`);
+    /// repeatable. Applied after the policy packs.
+    #[arg(long = "rule", value_name = "ID|PATTERN")]
+    pub rules: Vec<String>,
 
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

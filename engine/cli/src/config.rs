@@ -19,6 +19,8 @@ pub struct Config {
     pub plugins: PluginsConfig,
     #[serde(default)]
     pub sandbox: SandboxConfig,
+    #[serde(default)]
+    pub policy: PolicyConfig,
     /// The directory the file is in: relative paths in it are relative to this.
     #[serde(skip)]
     pub dir: PathBuf,
@@ -39,6 +41,15 @@ pub struct PluginsConfig {
     /// Third-party plugin components to load, relative to the config file.
     #[serde(default)]
     pub load: Vec<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PolicyConfig {
+    /// Policy packs, applied in order: built-in names or `.toml` paths relative to the
+    /// config file. `--policy` on the command line replaces them.
+    #[serde(default)]
+    pub packs: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

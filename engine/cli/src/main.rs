@@ -22,7 +22,11 @@ use rampart_parse::terraform;
 use rampart_report::{Report, Style};
 use rampart_runtime::Limits;
 
-use crate::args::{Cli, ColorChoice, Command, FailOn, OutputFormat, RulesArgs, ScanArgs};
+use rampart_model::RuleMeta;
+use rampart_policy::{Policy, Resolved};
+use rampart_runtime::Configured;
+
+use crate::args::{Cli, ColorChoice, Command, FailOn, OutputFormat, PluginArgs, RulesArgs, ScanArgs};
 use crate::config::Config;
 use crate::plugins::Loaded;
 
@@ -62,14 +66,19 @@ fn scan(args: &ScanArgs) -> Result<Exit> {
     let terraform_inputs = terraform_inputs(args)?;
     let candidates = discover::discover(&args.paths, &excludes)?;
     let loaded = pool.install(|| Loaded::load(&args.plugin, &config, limits))?;
+    let (_policy, resolved) = policy(&args.plugin, &config, &loaded)?;
+    let configured = configure(&loaded, &resolved, &args.rules)?;
     let max_file_mib =
         args.max_file_size.or(config.scan.max_file_size_mib).unwrap_or(scan::DEFAULT_MAX_FILE_MIB);
     let settings = scan::Settings {
         plugins: &loaded.plugins,
+        configured: &configured,
         terraform: &terraform_inputs,
         max_file_size: max_file_mib.saturating_mul(1 << 20),
     };
-    let outcome = pool.install(|| scan::scan(&candidates, settings));
+    let mut outcome = pool.install(|| scan::scan(&candidates, settings));
+    // Before any reporter sees them: no output may show a secret.
+    rampart_model::mask_secrets(&mut outcome.findings);
 
     for path in &outcome.skipped {
         eprintln!("note: {path} is not in a format rampart reads; skipped");
@@ -112,45 +121,153 @@ fn scan(args: &ScanArgs) -> Result<Exit> {
     })
 }
 
+/// `rampart rules`: every loaded rule with its metadata, as the policy packs in force set
+/// it (enabled, severity, parameters) and the controls the packs map it to.
 fn rules(args: &RulesArgs) -> Result<Exit> {
     let config = Config::load(args.plugin.config.as_deref())?;
     let loaded = Loaded::load(&args.plugin, &config, Limits::default())?;
+    let (policy, resolved) = policy(&args.plugin, &config, &loaded)?;
     let mut rules: Vec<_> = loaded.plugins.iter().flat_map(|p| p.rules.iter().map(move |r| (p, r))).collect();
     rules.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    let controls_of = |rule: &RuleMeta| -> Vec<ControlRef> {
+        policy
+            .packs
+            .iter()
+            .flat_map(|pack| {
+                pack.controls.iter().filter(|c| c.rules.iter().any(|p| rule.id.matches(p))).map(|c| {
+                    ControlRef {
+                        pack: &pack.name,
+                        framework: pack.framework.as_deref(),
+                        control: &c.id,
+                        title: &c.title,
+                    }
+                })
+            })
+            .collect()
+    };
     let mut out = std::io::stdout().lock();
     match args.format {
         OutputFormat::Json => {
             #[derive(serde::Serialize)]
+            struct InForce {
+                enabled: bool,
+                severity: rampart_model::Severity,
+                params: serde_json::Map<String, serde_json::Value>,
+            }
+            #[derive(serde::Serialize)]
             struct Entry<'a> {
                 #[serde(flatten)]
-                rule: &'a rampart_model::RuleMeta,
+                rule: &'a RuleMeta,
                 plugin: &'a str,
                 plugin_version: &'a str,
+                in_force: InForce,
+                controls: Vec<ControlRef<'a>>,
             }
             let entries: Vec<Entry> = rules
                 .iter()
-                .map(|(p, r)| Entry { rule: r, plugin: &p.info.name, plugin_version: &p.info.version })
-                .collect();
+                .map(|(p, r)| {
+                    let settings = resolved.settings(r);
+                    let params = settings
+                        .params
+                        .iter()
+                        .map(|(name, value)| Ok((name.clone(), serde_json::to_value(value)?)))
+                        .collect::<serde_json::Result<_>>()?;
+                    let in_force = InForce {
+                        enabled: settings.enabled,
+                        severity: settings.severity.unwrap_or(r.severity),
+                        params,
+                    };
+                    Ok(Entry {
+                        rule: r,
+                        plugin: &p.info.name,
+                        plugin_version: &p.info.version,
+                        in_force,
+                        controls: controls_of(r),
+                    })
+                })
+                .collect::<serde_json::Result<_>>()?;
             serde_json::to_writer_pretty(&mut out, &entries)?;
             writeln!(out)?;
         }
         OutputFormat::Human => {
             let width = rules.iter().map(|(_, r)| r.id.as_str().len()).max().unwrap_or(0);
             for (plugin, rule) in &rules {
+                let settings = resolved.settings(rule);
                 let formats: Vec<&str> = rule.formats.iter().map(|f| f.as_str()).collect();
-                writeln!(
-                    out,
-                    "{:width$}  {:8}  {:24}  {}  [{}]",
+                let severity = if settings.enabled {
+                    settings.severity.unwrap_or(rule.severity).as_str()
+                } else {
+                    "disabled"
+                };
+                let params: Vec<String> = settings
+                    .params
+                    .iter()
+                    .map(|(name, value)| format!("{name}={}", rampart_policy::Shown(value)))
+                    .collect();
+                let controls: Vec<String> = controls_of(rule).iter().map(|c| c.control.to_owned()).collect();
+                let mut line = format!(
+                    "{:width$}  {severity:8}  {:32}  {}  [{}]",
                     rule.id.as_str(),
-                    rule.severity.as_str(),
                     formats.join(","),
                     rule.title,
                     plugin.info.name
-                )?;
+                );
+                if !params.is_empty() {
+                    line.extend(["  ", &params.join(" ")]);
+                }
+                if !controls.is_empty() {
+                    line.extend(["  controls: ", &controls.join(", ")]);
+                }
+                writeln!(out, "{line}")?;
             }
         }
     }
     Ok(Exit::Clean)
+}
+
+/// A control of a pack that a rule implements.
+#[derive(serde::Serialize)]
+struct ControlRef<'a> {
+    pack: &'a str,
+    framework: Option<&'a str>,
+    control: &'a str,
+    title: &'a str,
+}
+
+/// The policy packs in force: `--policy`, else the config file's, else the default pack;
+/// checked against the loaded rules.
+fn policy(args: &PluginArgs, config: &Config, loaded: &Loaded) -> Result<(Policy, Resolved)> {
+    let (specs, base) = if args.policies.is_empty() {
+        (config.policy.packs.clone(), config.dir.clone())
+    } else {
+        (args.policies.clone(), std::path::PathBuf::new())
+    };
+    let policy = Policy::load(&specs, &base)?;
+    let rules: Vec<&RuleMeta> = loaded.plugins.iter().flat_map(|p| &p.rules).collect();
+    let resolved = policy.resolve(&rules).map_err(|e| anyhow::anyhow!("invalid policy pack {e}"))?;
+    Ok((policy, resolved))
+}
+
+/// Each plugin's rule settings from the policy packs, narrowed to the `--rule` patterns when
+/// there are any. A pattern that names no loaded rule is a usage error.
+fn configure(loaded: &Loaded, resolved: &Resolved, patterns: &[String]) -> Result<Vec<Configured>> {
+    for pattern in patterns {
+        if !loaded.plugins.iter().flat_map(|p| &p.rules).any(|r| r.id.matches(pattern)) {
+            bail!("--rule {pattern}: no loaded rule matches (see `rampart rules`)");
+        }
+    }
+    let selected = |rule: &RuleMeta| patterns.is_empty() || patterns.iter().any(|p| rule.id.matches(p));
+    Ok(loaded
+        .plugins
+        .iter()
+        .map(|plugin| {
+            plugin.configure(|rule| {
+                let mut settings = resolved.settings(rule);
+                settings.enabled &= selected(rule);
+                settings
+            })
+        })
+        .collect())
 }
 
 /// `--var-file`s then `--var`s, read once and checked before anything is scanned: a typo in

@@ -26,7 +26,9 @@ impl Loaded {
             eprintln!("warning: {notice}");
         }
         let external: Vec<PathBuf> = config.plugin_paths().chain(args.plugins.iter().cloned()).collect();
-        let builtins = rampart_builtins::BUILTINS.par_iter().map(|builtin| {
+        let builtins: &[rampart_builtins::Builtin] =
+            if args.no_builtins { &[] } else { rampart_builtins::BUILTINS };
+        let builtins = builtins.par_iter().map(|builtin| {
             runtime
                 .load(builtin.wasm, Origin::Builtin)
                 .with_context(|| format!("the built-in plugin `{}` could not be loaded", builtin.name))

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rampart_model::{Document, ErrorKind, Finding, Format, Notice, ScanError, SourceFile};
 use rampart_parse::{NameHint, ParseErrorKind, terraform};
-use rampart_runtime::{Plugin, PreparedDocument};
+use rampart_runtime::{Configured, Plugin, PreparedDocument};
 use rayon::prelude::*;
 
 use crate::discover::Candidate;
@@ -21,6 +21,8 @@ pub const DEFAULT_MAX_FILE_MIB: u64 = 16;
 #[derive(Clone, Copy)]
 pub struct Settings<'a> {
     pub plugins: &'a [Plugin],
+    /// Each plugin's rule settings from the policy packs, parallel to `plugins`.
+    pub configured: &'a [Configured],
     /// `--var-file` and `--var` values, applied to every Terraform module after its own tfvars.
     pub terraform: &'a terraform::Inputs,
     /// In bytes.
@@ -126,20 +128,24 @@ fn scan_file(candidate: &Candidate, settings: Settings<'_>) -> Outcome {
             return outcome;
         }
     };
-    evaluate(&document, settings.plugins, &mut outcome);
+    evaluate(&document, settings, &mut outcome);
     outcome
 }
 
 /// Runs every plugin that reads the document's format and collects what they say.
-fn evaluate(document: &Document, plugins: &[Plugin], outcome: &mut Outcome) {
-    let applicable: Vec<&Plugin> =
-        plugins.iter().filter(|p| p.applies_to(document.format) && !p.is_disabled()).collect();
+fn evaluate(document: &Document, settings: Settings<'_>, outcome: &mut Outcome) {
+    let applicable: Vec<(&Plugin, &Configured)> = settings
+        .plugins
+        .iter()
+        .zip(settings.configured)
+        .filter(|(p, c)| c.applies_to(document.format) && !p.is_disabled())
+        .collect();
     // Converting the document for the plugins copies every node: skip it when nobody reads it.
     if applicable.is_empty() {
         return;
     }
     let prepared = PreparedDocument::new(document);
-    let evaluations: Vec<_> = applicable.par_iter().map(|p| p.check(document, &prepared, &[])).collect();
+    let evaluations: Vec<_> = applicable.par_iter().map(|(p, c)| p.check(document, &prepared, c)).collect();
     for evaluation in evaluations {
         outcome.findings.extend(evaluation.findings);
         outcome.errors.extend(evaluation.errors);
@@ -340,7 +346,7 @@ fn scan_module(dir: &Path, display: &str, settings: Settings<'_>) -> ModuleScan 
     for error in parsed.errors {
         outcome.errors.push(ScanError::at(ErrorKind::Parse, &error.file, error.span, error.message));
     }
-    evaluate(&parsed.document, settings.plugins, &mut outcome);
+    evaluate(&parsed.document, settings, &mut outcome);
     let called = parsed.loaded.iter().filter_map(|d| dir.join(d).canonicalize().ok()).collect();
     ModuleScan { dir: canonical, outcome, loaded: called }
 }

@@ -24,6 +24,8 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// The name of the plugin that reported it.
     pub plugin: String,
+    /// The text at `span` is a secret: outputs show at most its first four characters.
+    pub secret: bool,
 }
 
 impl Finding {
@@ -31,6 +33,80 @@ impl Finding {
     pub fn sort_key(&self) -> (&str, u32, u32, &RuleId, &str) {
         (&self.file.path, self.location.line, self.location.column, &self.rule, &self.message)
     }
+}
+
+/// How many characters of a secret any output may show.
+pub const SECRET_SHOWN_CHARS: usize = 4;
+
+/// Masks every secret the findings point at, before any reporter sees them: in each file
+/// holding one, the text of every secret span keeps its first [`SECRET_SHOWN_CHARS`]
+/// characters and the rest becomes `*` (line breaks kept, so offsets, lines and columns do
+/// not move), and findings and related locations in that file are given the masked copy;
+/// messages that quote a secret verbatim have it masked too. Snippets of other findings
+/// near a secret therefore never show it either.
+pub fn mask_secrets(findings: &mut [Finding]) {
+    use std::collections::HashMap;
+
+    // Per file: the original, and the secret spans in it (a secret finding's related
+    // locations too: the `.tfvars` line or default that set the value holds it as well).
+    let mut secret_spans: HashMap<String, (Arc<SourceFile>, Vec<Span>)> = HashMap::new();
+    for finding in findings.iter().filter(|f| f.secret) {
+        let places = std::iter::once((&finding.file, finding.span))
+            .chain(finding.related.iter().map(|r| (&r.file, r.span)));
+        for (file, span) in places {
+            let entry =
+                secret_spans.entry(file.path.clone()).or_insert_with(|| (Arc::clone(file), Vec::new()));
+            entry.1.push(span);
+        }
+    }
+    if secret_spans.is_empty() {
+        return;
+    }
+    let masked_files: HashMap<String, (Arc<SourceFile>, Vec<String>)> = secret_spans
+        .into_iter()
+        .map(|(path, (original, spans))| {
+            let mut text = original.text.to_string();
+            let mut secrets = Vec::new();
+            for span in spans {
+                if let Some(secret) = original.text.get(span.start as usize..span.end as usize) {
+                    text.replace_range(span.start as usize..span.end as usize, &masked(secret));
+                    secrets.push(secret.to_owned());
+                }
+            }
+            let file = Arc::new(SourceFile::new(path.clone(), text));
+            (path, (file, secrets))
+        })
+        .collect();
+    for finding in findings.iter_mut() {
+        if let Some((file, secrets)) = masked_files.get(finding.file.path.as_str()) {
+            finding.file = Arc::clone(file);
+            for secret in secrets.iter().filter(|s| s.chars().count() > SECRET_SHOWN_CHARS) {
+                if finding.message.contains(secret.as_str()) {
+                    finding.message = finding.message.replace(secret.as_str(), &masked(secret));
+                }
+            }
+        }
+        for related in &mut finding.related {
+            if let Some((file, _)) = masked_files.get(related.file.path.as_str()) {
+                related.file = Arc::clone(file);
+            }
+        }
+    }
+}
+
+/// The same number of bytes, the first characters kept, the rest `*` except line breaks.
+fn masked(secret: &str) -> String {
+    secret
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i < SECRET_SHOWN_CHARS || c == '\n' || c == '\r' {
+                c.to_string()
+            } else {
+                "*".repeat(c.len_utf8())
+            }
+        })
+        .collect()
 }
 
 /// What kind of failure an error is; all of them fail the scan closed (exit code 3).
@@ -87,5 +163,67 @@ pub struct Notice {
 impl Notice {
     pub fn location(&self) -> Option<Location> {
         self.span.as_ref().map(|(file, span)| file.location(*span))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(file: &Arc<SourceFile>, span: Span, secret: bool, message: &str) -> Finding {
+        Finding {
+            rule: RuleId::parse("secrets/x").unwrap(),
+            severity: Severity::High,
+            message: message.into(),
+            location: file.location(span),
+            file: Arc::clone(file),
+            span,
+            related: Vec::new(),
+            plugin: "secrets".into(),
+            secret,
+        }
+    }
+
+    #[test]
+    fn secrets_are_masked_in_the_text_every_finding_of_the_file_shows() {
+        let text = "A=1\nKEY=sk-live-0123456789\nPEM=\"-----BEGIN\nabcé\"\n";
+        let file = Arc::new(SourceFile::new("prod.env", text));
+        let key = Span::new(8, 26);
+        let pem = Span::new(31, 48);
+        let mut findings = vec![
+            finding(&file, Span::new(0, 3), false, "A is odd"),
+            finding(&file, key, true, "KEY holds sk-live-0123456789"),
+            finding(&file, pem, true, "PEM holds a private key"),
+        ];
+        mask_secrets(&mut findings);
+        let masked = &*findings[0].file.text;
+        assert_eq!(masked, "A=1\nKEY=sk-l**************\nPEM=\"---*******\n*****\"\n");
+        assert_eq!(masked.len(), text.len(), "offsets do not move");
+        assert!(findings.iter().all(|f| Arc::ptr_eq(&f.file, &findings[0].file)));
+        assert_eq!(findings[1].message, "KEY holds sk-l**************");
+        assert!(!findings.iter().any(|f| f.file.text.contains("0123456789")));
+    }
+
+    #[test]
+    fn where_a_secret_was_set_is_masked_too() {
+        let main = Arc::new(SourceFile::new("main.tf", "password = var.p\n"));
+        let vars = Arc::new(SourceFile::new("terraform.tfvars", "p = \"hunter2hunter2\"\n"));
+        let mut secret = finding(&main, Span::new(11, 16), true, "plaintext password");
+        secret.related.push(Related {
+            file: Arc::clone(&vars),
+            span: Span::new(4, 20),
+            message: "set here".into(),
+        });
+        let mut findings = vec![secret];
+        mask_secrets(&mut findings);
+        assert_eq!(&*findings[0].related[0].file.text, "p = \"hun************\n");
+    }
+
+    #[test]
+    fn files_without_secrets_are_left_alone() {
+        let file = Arc::new(SourceFile::new("a.env", "A=secret-but-not-marked\n"));
+        let mut findings = vec![finding(&file, Span::new(2, 23), false, "m")];
+        mask_secrets(&mut findings);
+        assert!(Arc::ptr_eq(&findings[0].file, &file));
     }
 }

@@ -121,6 +121,13 @@ impl RuleId {
     pub fn family(&self) -> &str {
         self.0.split_once('/').map_or("", |(family, _)| family)
     }
+
+    /// Whether a rule pattern names this rule: the exact id, `<family>/*`, or `*`.
+    pub fn matches(&self, pattern: &str) -> bool {
+        pattern == "*"
+            || pattern == self.0
+            || pattern.strip_suffix("/*").is_some_and(|family| family == self.family())
+    }
 }
 
 impl fmt::Display for RuleId {
@@ -160,6 +167,25 @@ pub struct RuleMeta {
     pub params: Vec<ParamSpec>,
 }
 
+/// What the policy packs in force say about one rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleSettings {
+    pub enabled: bool,
+    /// Replaces the rule's default severity (a finding for which the rule chose its own
+    /// severity keeps it).
+    pub severity: Option<Severity>,
+    /// A value for every parameter the rule declares.
+    pub params: Vec<(String, ParamValue)>,
+}
+
+impl RuleSettings {
+    /// The rule as its plugin declares it: enabled, default severity, default parameters.
+    pub fn defaults(rule: &RuleMeta) -> Self {
+        let params = rule.params.iter().map(|p| (p.name.clone(), p.default.clone())).collect();
+        Self { enabled: true, severity: None, params }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PluginInfo {
     pub name: String,
@@ -176,6 +202,17 @@ mod tests {
         assert_eq!(RuleId::parse("non-root/dockerfile-user").unwrap().family(), "non-root");
         for bad in ["dockerfile-user", "root/x", "tls/", "tls/Upper", "tls/a_b", "tls/-a", "tls/a/b"] {
             assert!(RuleId::parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn patterns_name_a_rule_a_family_or_everything() {
+        let id = RuleId::parse("tls/lb-listener").unwrap();
+        for yes in ["*", "tls/*", "tls/lb-listener"] {
+            assert!(id.matches(yes), "{yes}");
+        }
+        for no in ["tls", "tls/lb", "tls/lb-listener-x", "network/*", "tl*", "*/lb-listener", ""] {
+            assert!(!id.matches(no), "{no}");
         }
     }
 

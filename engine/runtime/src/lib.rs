@@ -20,7 +20,7 @@ use std::time::Duration;
 
 pub use cache::CacheStats;
 pub use contract::{CONTRACT_VERSION, ContractError};
-pub use plugin::{Evaluation, LoadError, Origin, Plugin, PluginError, PreparedDocument};
+pub use plugin::{Configured, Evaluation, LoadError, Origin, Plugin, PluginError, PreparedDocument};
 
 /// The resources one plugin call may use.
 #[derive(Clone, Copy, Debug)]

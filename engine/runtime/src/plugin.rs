@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use rampart_model::{
-    Document, ErrorKind, Finding, Format, ParamValue, PluginInfo, Related, RuleId, RuleIdError, RuleMeta,
+    Document, ErrorKind, Finding, Format, PluginInfo, Related, RuleId, RuleIdError, RuleMeta, RuleSettings,
     ScanError,
 };
 use sha2::{Digest, Sha256};
@@ -75,6 +75,23 @@ pub struct PreparedDocument(wit::Document);
 impl PreparedDocument {
     pub fn new(doc: &Document) -> Self {
         Self(convert::document(doc))
+    }
+}
+
+/// A plugin's rule settings, prepared once per scan for every call.
+#[derive(Debug)]
+pub struct Configured {
+    /// Parallel to `Plugin::rules`.
+    rules: Vec<RuleSettings>,
+    params: Vec<wit::Param>,
+    /// The formats at least one enabled rule reads.
+    formats: HashSet<Format>,
+}
+
+impl Configured {
+    /// Whether the plugin has an enabled rule for this format.
+    pub fn applies_to(&self, format: Format) -> bool {
+        self.formats.contains(&format)
     }
 }
 
@@ -236,24 +253,47 @@ impl Plugin {
         })
     }
 
+    /// Prepares the plugin's rules for a scan: `settings` says, for each rule, whether it
+    /// runs, at what severity and with which parameters.
+    pub fn configure(&self, settings: impl Fn(&RuleMeta) -> RuleSettings) -> Configured {
+        let rules: Vec<RuleSettings> = self.rules.iter().map(settings).collect();
+        let params = self
+            .rules
+            .iter()
+            .zip(&rules)
+            .flat_map(|(rule, settings)| {
+                settings.params.iter().map(|(name, value)| wit::Param {
+                    rule: rule.id.as_str().to_owned(),
+                    name: name.clone(),
+                    value: convert::param_value_to_wit(value),
+                })
+            })
+            .collect();
+        let formats = self
+            .rules
+            .iter()
+            .zip(&rules)
+            .filter(|(_, settings)| settings.enabled)
+            .flat_map(|(rule, _)| rule.formats.iter().copied())
+            .collect();
+        Configured { rules, params, formats }
+    }
+
+    /// The plugin with every rule as declared: enabled, default severities and parameters.
+    pub fn defaults(&self) -> Configured {
+        self.configure(RuleSettings::defaults)
+    }
+
     /// Evaluates the plugin's rules on one document. Failures come back as errors naming the
     /// plugin and the file; well-formed findings of a partly malformed answer are kept.
-    pub fn check(
-        &self,
-        doc: &Document,
-        prepared: &PreparedDocument,
-        params: &[(String, ParamValue)],
-    ) -> Evaluation {
+    /// Findings of rules the settings disable are dropped.
+    pub fn check(&self, doc: &Document, prepared: &PreparedDocument, configured: &Configured) -> Evaluation {
         let mut evaluation = Evaluation::default();
         let path = doc.path().to_owned();
         let error = |message: String| ScanError::new(ErrorKind::Plugin, Some(path.clone()), message);
         let name = &self.info.name;
-        let params: Vec<wit::Param> = params
-            .iter()
-            .map(|(name, value)| wit::Param { name: name.clone(), value: convert::param_value_to_wit(value) })
-            .collect();
         let answer = self.with_instance(|i| {
-            i.bindings.rampart_plugin_guest().call_check(&mut i.store, &prepared.0, &params)
+            i.bindings.rampart_plugin_guest().call_check(&mut i.store, &prepared.0, &configured.params)
         });
         let findings = match answer {
             Ok(Ok(findings)) => findings,
@@ -278,8 +318,9 @@ impl Plugin {
         };
         let returned = findings.len();
         for finding in findings.into_iter().take(self.max_findings) {
-            match self.finding(doc, finding) {
-                Ok(finding) => evaluation.findings.push(finding),
+            match self.finding(doc, finding, configured) {
+                Ok(None) => {}
+                Ok(Some(finding)) => evaluation.findings.push(finding),
                 Err(message) => evaluation
                     .errors
                     .push(error(format!("plugin `{name}` returned a malformed finding: {message}"))),
@@ -294,10 +335,22 @@ impl Plugin {
         evaluation
     }
 
-    fn finding(&self, doc: &Document, finding: wit::Finding) -> Result<Finding, String> {
-        let rule = self.rules.iter().find(|r| r.id.as_str() == finding.rule).ok_or_else(|| {
+    /// Checks and locates a finding; `None` for a finding of a disabled rule.
+    fn finding(
+        &self,
+        doc: &Document,
+        finding: wit::Finding,
+        configured: &Configured,
+    ) -> Result<Option<Finding>, String> {
+        let index = self.rules.iter().position(|r| r.id.as_str() == finding.rule).ok_or_else(|| {
             format!("rule `{}` is not one the plugin declares", truncate(finding.rule.clone(), 100))
         })?;
+        let rule = &self.rules[index];
+        let settings = configured.rules.get(index);
+        if settings.is_some_and(|s| !s.enabled) {
+            return Ok(None);
+        }
+        let default_severity = settings.and_then(|s| s.severity).unwrap_or(rule.severity);
         let (file, span) = locate(doc, finding.node)?;
         let mut related = finding
             .related
@@ -315,16 +368,21 @@ impl Plugin {
             let message = origin.message.clone();
             related.push(Related { file: std::sync::Arc::clone(origin_file), span: origin.span, message });
         }
-        Ok(Finding {
+        Ok(Some(Finding {
             rule: RuleId::clone(&rule.id),
-            severity: finding.severity.map_or(rule.severity, convert::severity),
+            severity: finding
+                .severity
+                .map(convert::severity)
+                .filter(|&s| s != rule.severity)
+                .unwrap_or(default_severity),
             message: truncate(finding.message, MAX_MESSAGE),
             location: file.location(span),
             file,
             span,
             related,
             plugin: self.info.name.clone(),
-        })
+            secret: finding.secret,
+        }))
     }
 }
 

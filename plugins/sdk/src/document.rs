@@ -151,6 +151,56 @@ impl<'a> Node<'a> {
         self.kind() == Kind::Unknown
     }
 
+    /// A bool, or the string `"true"`/`"false"` (any case), as Terraform converts strings
+    /// for boolean arguments and as Kubernetes annotations write them.
+    pub fn to_bool(self) -> Option<bool> {
+        match self.value() {
+            Value::Bool(b) => Some(b),
+            Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+            Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+            _ => None,
+        }
+    }
+
+    /// A whole number, or a string holding one (`"7"`), as Terraform converts strings for
+    /// number arguments.
+    pub fn to_i64(self) -> Option<i64> {
+        match self.value() {
+            Value::Number(text, _) | Value::String(text) => {
+                let text = text.trim();
+                text.parse::<i64>().ok().or_else(|| {
+                    // `7.0` is 7; `7.5` is not a whole number.
+                    let f: f64 = text.parse().ok()?;
+                    #[allow(clippy::cast_possible_truncation)]
+                    (f.fract() == 0.0 && f.abs() < 9e15).then_some(f as i64)
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The document this node belongs to.
+    pub fn document(self) -> &'a Document {
+        self.doc
+    }
+
+    /// The items of a list; nothing for anything else. Handy where a value should be a list
+    /// but a malformed file may hold something else.
+    pub fn items(self) -> impl Iterator<Item = Node<'a>> + 'a {
+        let is_list = self.kind() == Kind::List;
+        self.children().filter(move |_| is_list)
+    }
+
+    /// This node and all its descendants, depth first, in document order.
+    pub fn descendants(self) -> impl Iterator<Item = Node<'a>> + 'a {
+        let mut stack = vec![self];
+        std::iter::from_fn(move || {
+            let node = stack.pop()?;
+            stack.extend(node.children().rev());
+            Some(node)
+        })
+    }
+
     pub fn parent(self) -> Option<Node<'a>> {
         let parent = self.raw()?.parent;
         (self.id != 0).then_some(Node { doc: self.doc, id: parent })

@@ -32,11 +32,15 @@
 //! rampart_plugin_sdk::plugin!(description: "Example rules", rules: [RULE]);
 //! ```
 
+pub mod dockerfile;
 mod document;
+pub mod env;
+pub mod kubernetes;
 mod rule;
+pub mod terraform;
 
 pub use document::{Document, Kind, Node, Value};
-pub use rule::{Context, Param, ParamDefault, Report, Rule};
+pub use rule::{Context, Param, ParamDefault, Report, Rule, mask};
 
 /// The generated bindings of the contract (`wit/rampart-plugin.wit`). Plugin authors do not
 /// need them; they are public for [`plugin!`].
@@ -55,7 +59,7 @@ pub mod bindings {
 pub use bindings::rampart::plugin::types::{Format, Severity};
 
 /// The contract version this SDK builds plugins against.
-pub const CONTRACT_VERSION: &str = "0.1.0";
+pub const CONTRACT_VERSION: &str = "0.2.0";
 
 /// Exports a plugin: its description and its rules. The plugin's name and version are the
 /// crate's.

@@ -54,6 +54,8 @@ impl ParamDefault {
 pub struct Context {
     rule: &'static Rule,
     params: Vec<wit::Param>,
+    /// The declared defaults, for a host that sends no value: `(rule, name, value)`.
+    defaults: Vec<(&'static str, &'static str, wit::ParamValue)>,
     findings: Vec<wit::Finding>,
 }
 
@@ -66,6 +68,13 @@ impl Report<'_> {
     /// Overrides the rule's default severity for this finding.
     pub fn severity(self, severity: Severity) -> Self {
         self.finding.severity = Some(severity);
+        self
+    }
+
+    /// Marks the node's text as a secret: every output masks it (its first four characters
+    /// at most are shown). Messages must not quote the secret either: see [`mask`].
+    pub fn secret(self) -> Self {
+        self.finding.secret = true;
         self
     }
 
@@ -85,55 +94,78 @@ impl Context {
             node: node.id(),
             severity: None,
             related: Vec::new(),
+            secret: false,
         });
         let finding = self.findings.last_mut().expect("just pushed");
         Report { finding }
     }
 
-    fn param(&self, name: &str) -> Option<wit::ParamValue> {
-        if let Some(p) = self.params.iter().find(|p| p.name == name) {
-            return Some(p.value.clone());
-        }
-        self.rule.params.iter().find(|p| p.name == name).map(|p| p.default.to_wit())
+    /// The value in force: the host resolves every declared parameter from the policy
+    /// packs (and sends the declared default when no pack sets it).
+    fn param(&self, name: &str) -> Option<&wit::ParamValue> {
+        let id = self.rule.id;
+        let sent = self.params.iter().find(|p| p.rule == id && p.name == name).map(|p| &p.value);
+        sent.or_else(|| self.defaults.iter().find(|(rule, p, _)| *rule == id && *p == name).map(|(_, _, v)| v))
     }
 
-    /// A text parameter: the pack's value, else the rule's default.
-    pub fn param_text(&self, name: &str) -> Option<String> {
-        match self.param(name)? {
-            wit::ParamValue::Text(t) => Some(t),
+    /// A parameter the rule declares, typed. Reading one the rule does not declare, or
+    /// with another type, is a bug in the plugin: it panics, and the host reports the
+    /// plugin error with this message.
+    fn typed<T>(&self, name: &str, kind: &str, read: impl FnOnce(&wit::ParamValue) -> Option<T>) -> T {
+        self.param(name).and_then(read).unwrap_or_else(|| {
+            panic!("rule {} reads parameter `{name}` as {kind}, but declares no such {kind} parameter", self.rule.id)
+        })
+    }
+
+    /// A text parameter (`min_tls = "1.2"`).
+    pub fn param_text(&self, name: &str) -> String {
+        self.typed(name, "text", |v| match v {
+            wit::ParamValue::Text(t) => Some(t.clone()),
             _ => None,
-        }
+        })
     }
 
-    pub fn param_i64(&self, name: &str) -> Option<i64> {
-        match self.param(name)? {
-            wit::ParamValue::Integer(i) => Some(i),
+    /// An integer parameter (`min_retention_days = 7`).
+    pub fn param_i64(&self, name: &str) -> i64 {
+        self.typed(name, "an integer", |v| match v {
+            wit::ParamValue::Integer(i) => Some(*i),
             _ => None,
-        }
+        })
     }
 
-    pub fn param_f64(&self, name: &str) -> Option<f64> {
-        match self.param(name)? {
-            wit::ParamValue::Float(f) => Some(f),
+    /// A number parameter; integers are accepted.
+    pub fn param_f64(&self, name: &str) -> f64 {
+        self.typed(name, "a number", |v| match v {
+            wit::ParamValue::Float(f) => Some(*f),
             #[allow(clippy::cast_precision_loss)]
-            wit::ParamValue::Integer(i) => Some(i as f64),
+            wit::ParamValue::Integer(i) => Some(*i as f64),
             _ => None,
-        }
+        })
     }
 
-    pub fn param_bool(&self, name: &str) -> Option<bool> {
-        match self.param(name)? {
-            wit::ParamValue::Boolean(b) => Some(b),
+    pub fn param_bool(&self, name: &str) -> bool {
+        self.typed(name, "a boolean", |v| match v {
+            wit::ParamValue::Boolean(b) => Some(*b),
             _ => None,
-        }
+        })
     }
 
-    pub fn param_texts(&self, name: &str) -> Option<Vec<String>> {
-        match self.param(name)? {
-            wit::ParamValue::Texts(ts) => Some(ts),
+    /// A list-of-texts parameter (`database_ports = ["5432", "3306"]`).
+    pub fn param_texts(&self, name: &str) -> Vec<String> {
+        self.typed(name, "a list of texts", |v| match v {
+            wit::ParamValue::Texts(ts) => Some(ts.clone()),
             _ => None,
-        }
+        })
     }
+}
+
+/// A secret as it may appear in a message: its first four characters at most (fewer for
+/// short values), then `…`. `mask("sk-live-abcdef")` is `sk-l…`.
+pub fn mask(secret: &str) -> String {
+    let shown = if secret.chars().count() >= 12 { 4 } else { secret.chars().count() / 3 };
+    let mut masked: String = secret.chars().take(shown).collect();
+    masked.push('…');
+    masked
 }
 
 pub fn info(name: &str, version: &str, description: &str) -> wit::PluginInfo {
@@ -172,8 +204,12 @@ pub fn check(
 ) -> Result<Vec<wit::Finding>, String> {
     install_panic_hook();
     let doc = Document::new(doc);
-    let mut cx =
-        Context { rule: rules.first().ok_or("the plugin declares no rules")?, params, findings: Vec::new() };
+    let defaults = rules
+        .iter()
+        .flat_map(|r| r.params.iter().map(move |p| (r.id, p.name, p.default.to_wit())))
+        .collect();
+    let rule = rules.first().ok_or("the plugin declares no rules")?;
+    let mut cx = Context { rule, params, defaults, findings: Vec::new() };
     for &rule in rules {
         if rule.formats.contains(&doc.format()) {
             cx.rule = rule;

@@ -41,6 +41,7 @@ impl Guest for BadNode {
             node,
             severity: None,
             related: vec![],
+            secret: false,
         };
         Ok(vec![
             finding(ID, 0, "a well-formed finding"),
