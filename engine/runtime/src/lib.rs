@@ -40,7 +40,7 @@ impl Default for Limits {
 }
 
 /// How often the epoch advances; deadlines are counted in these ticks.
-const EPOCH_TICK: Duration = Duration::from_millis(10);
+pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(10);
 
 /// One wasmtime engine for the process, its compiled-plugin cache and the epoch ticker.
 pub struct Runtime {

@@ -197,7 +197,7 @@ impl Plugin {
         store.set_epoch_deadline(self.deadline_ticks);
         match self.pre.instantiate(&mut store) {
             Ok(bindings) => Ok(Instance { store, bindings }),
-            Err(err) => Err(self.classify(&store, &err)),
+            Err(err) => Err(self.classify(&store, &err, self.timeout)),
         }
     }
 
@@ -205,6 +205,7 @@ impl Plugin {
     /// since wasmtime refuses further calls into it.
     fn with_instance<R>(
         &self,
+        allowed: Duration,
         call: impl FnOnce(&mut Instance) -> wasmtime::Result<R>,
     ) -> Result<R, PluginError> {
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
@@ -212,7 +213,7 @@ impl Plugin {
             Some(instance) => instance,
             None => self.instantiate()?,
         };
-        instance.store.set_epoch_deadline(self.deadline_ticks);
+        instance.store.set_epoch_deadline(self.ticks(allowed));
         instance.store.data_mut().panic = None;
         instance.store.data_mut().memory_exceeded = None;
         match call(&mut instance) {
@@ -222,11 +223,11 @@ impl Plugin {
                 }
                 Ok(result)
             }
-            Err(err) => Err(self.classify(&instance.store, &err)),
+            Err(err) => Err(self.classify(&instance.store, &err, allowed)),
         }
     }
 
-    fn classify(&self, store: &Store<StoreState>, err: &wasmtime::Error) -> PluginError {
+    fn classify(&self, store: &Store<StoreState>, err: &wasmtime::Error, allowed: Duration) -> PluginError {
         let state = store.data();
         if let Some(requested) = state.memory_exceeded {
             return PluginError::Memory {
@@ -239,13 +240,25 @@ impl Plugin {
         }
         if let Some(wasmtime::Trap::Interrupt) = err.downcast_ref::<wasmtime::Trap>() {
             self.timeouts.fetch_add(1, Ordering::Relaxed);
-            return PluginError::Timeout(self.timeout);
+            return PluginError::Timeout(allowed);
         }
         PluginError::Trap(format!("{err:#}"))
     }
 
+    /// The time one call may take: the configured limit, plus 5% of it for every MiB of
+    /// document text beyond the first, so that a 50 MiB file is not held to the clock of a
+    /// 1 KiB one (the prepared document's strings hold every key and value once).
+    fn time_allowed(&self, text_bytes: usize) -> Duration {
+        time_allowed(self.timeout, text_bytes)
+    }
+
+    fn ticks(&self, allowed: Duration) -> u64 {
+        let ticks = allowed.as_micros() / crate::EPOCH_TICK.as_micros();
+        u64::try_from(ticks).unwrap_or(u64::MAX).max(self.deadline_ticks)
+    }
+
     fn metadata(&self) -> Result<(wit::PluginInfo, Vec<wit::Rule>), PluginError> {
-        self.with_instance(|i| {
+        self.with_instance(self.timeout, |i| {
             let guest = i.bindings.rampart_plugin_guest();
             let info = guest.call_info(&mut i.store)?;
             let rules = guest.call_rules(&mut i.store)?;
@@ -292,7 +305,8 @@ impl Plugin {
         let path = doc.path().to_owned();
         let error = |message: String| ScanError::new(ErrorKind::Plugin, Some(path.clone()), message);
         let name = &self.info.name;
-        let answer = self.with_instance(|i| {
+        let allowed = self.time_allowed(prepared.0.strings.len());
+        let answer = self.with_instance(allowed, |i| {
             i.bindings.rampart_plugin_guest().call_check(&mut i.store, &prepared.0, &configured.params)
         });
         let findings = match answer {
@@ -317,7 +331,10 @@ impl Plugin {
             }
         };
         let returned = findings.len();
-        for finding in findings.into_iter().take(self.max_findings) {
+        // A big module legitimately has one finding per resource: the cap grows with the
+        // document (one finding per node), and only a flood beyond that is an error.
+        let cap = self.max_findings.max(doc.nodes().len());
+        for finding in findings.into_iter().take(cap) {
             match self.finding(doc, finding, configured) {
                 Ok(None) => {}
                 Ok(Some(finding)) => evaluation.findings.push(finding),
@@ -326,10 +343,9 @@ impl Plugin {
                     .push(error(format!("plugin `{name}` returned a malformed finding: {message}"))),
             }
         }
-        if returned > self.max_findings {
+        if returned > cap {
             evaluation.errors.push(error(format!(
-                "plugin `{name}` returned {returned} findings for one file; only the first {} are kept",
-                self.max_findings
+                "plugin `{name}` returned {returned} findings for one file; only the first {cap} are kept"
             )));
         }
         evaluation
@@ -386,6 +402,11 @@ impl Plugin {
     }
 }
 
+fn time_allowed(timeout: Duration, text_bytes: usize) -> Duration {
+    let extra_mib = u32::try_from((text_bytes >> 20).saturating_sub(1)).unwrap_or(u32::MAX);
+    timeout.saturating_add((timeout / 20).saturating_mul(extra_mib))
+}
+
 fn locate(
     doc: &Document,
     node: u32,
@@ -400,4 +421,19 @@ fn locate(
         .ok_or_else(|| format!("node {} belongs to no file", node_ref.id()))?
         .clone();
     Ok((file, node.span))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn big_documents_get_more_time() {
+        let limit = Duration::from_secs(2);
+        assert_eq!(time_allowed(limit, 0), limit);
+        assert_eq!(time_allowed(limit, 2 << 20), limit + Duration::from_millis(100));
+        assert_eq!(time_allowed(limit, 50 << 20), limit + Duration::from_millis(4900));
+        // No overflow on absurd sizes: the allowance saturates.
+        assert!(time_allowed(limit, usize::MAX) > Duration::from_secs(1_000_000));
+    }
 }
