@@ -113,3 +113,44 @@ fn every_builtin_pack_loads_against_the_builtin_rules() {
         assert_eq!(out.code, 0, "{pack}: {}", out.stderr);
     }
 }
+
+#[test]
+fn baseline_writes_out_exactly_the_rules_declared_defaults() {
+    let text = std::fs::read_to_string(support::repo().join("policies/baseline.toml")).unwrap();
+    let pack: toml::Table = toml::from_str(&text).unwrap();
+    let written = pack["params"].as_table().unwrap();
+    assert!(!pack.contains_key("rules"), "baseline changes no rule");
+    let out = run(rampart().args(["rules", "--format", "json", "--policy", "baseline"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rules = out.json();
+    let mut declared = std::collections::BTreeSet::new();
+    for rule in rules.as_array().unwrap() {
+        let id = rule["id"].as_str().unwrap();
+        assert_eq!(rule["in_force"]["enabled"], true, "{id}");
+        assert_eq!(rule["in_force"]["severity"], rule["severity"], "{id}");
+        for param in rule["params"].as_array().unwrap() {
+            let name = param["name"].as_str().unwrap();
+            declared.insert(name.to_owned());
+            let value =
+                written.get(name).unwrap_or_else(|| panic!("baseline does not write out {name} ({id})"));
+            let value = serde_json::to_value(value).unwrap();
+            assert_eq!(value, param["default"], "baseline's {name} differs from {id}'s default");
+            assert_eq!(rule["in_force"]["params"][name], param["default"], "{id}: {name}");
+        }
+    }
+    let extra: Vec<&String> = written.keys().filter(|k| !declared.contains(*k)).collect();
+    assert!(extra.is_empty(), "baseline sets parameters no rule declares: {extra:?}");
+}
+
+#[test]
+fn the_framework_packs_map_every_rule_to_a_control() {
+    for pack in ["soc2", "gdpr"] {
+        let out = run(rampart().args(["rules", "--format", "json", "--policy", pack]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        for rule in out.json().as_array().unwrap() {
+            let controls = rule["controls"].as_array().unwrap();
+            assert!(!controls.is_empty(), "{pack} maps no control to {}", rule["id"]);
+            assert!(controls.iter().all(|c| c["pack"] == pack && c["framework"].is_string()));
+        }
+    }
+}

@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The plugin crates that ship inside the rampart binary.
-const BUILTINS: &[&str] = &["non-root"];
+const BUILTINS: &[&str] =
+    &["non-root", "tls", "network", "secrets", "backup", "encryption", "logging", "hygiene"];
 
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));

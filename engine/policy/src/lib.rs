@@ -242,12 +242,21 @@ impl Resolved {
 }
 
 impl Policy {
-    /// Loads the named packs, or the default pack when there are none.
+    /// Loads the named packs. With none, every rule runs with its declared defaults, which
+    /// is exactly what the default pack ([`DEFAULT_PACK`]) writes out; it is not applied, so
+    /// that a scan with only third-party plugins (`--no-builtins`) needs no pack of its own.
     pub fn load(specs: &[String], base: &Path) -> Result<Policy, PackError> {
-        let specs: Vec<&str> =
-            if specs.is_empty() { vec![DEFAULT_PACK] } else { specs.iter().map(String::as_str).collect() };
         let packs = specs.iter().map(|spec| Pack::load(spec, base)).collect::<Result<_, _>>()?;
         Ok(Policy { packs })
+    }
+
+    /// The names of the packs in force, for reports: the default pack when none was named.
+    pub fn names(&self) -> Vec<&str> {
+        if self.packs.is_empty() {
+            vec![DEFAULT_PACK]
+        } else {
+            self.packs.iter().map(|p| p.name.as_str()).collect()
+        }
     }
 
     /// Checks every pack against the loaded rules and computes each rule's settings.

@@ -222,3 +222,15 @@ fn every_builtin_pack_parses() {
         assert_eq!(&pack.name, name);
     }
 }
+
+#[test]
+fn with_no_pack_named_nothing_is_applied_and_baseline_is_the_name() {
+    let policy = Policy::load(&[], Path::new(".")).unwrap();
+    assert!(policy.packs.is_empty());
+    assert_eq!(policy.names(), [DEFAULT_PACK]);
+    // Even a rule set that baseline knows nothing about resolves.
+    let rules = [rule("tls/third-party-rule", &[("depth", ParamValue::Integer(3))])];
+    let refs: Vec<&RuleMeta> = rules.iter().collect();
+    let resolved = policy.resolve(&refs).unwrap();
+    assert_eq!(resolved.settings(&rules[0]).params, [("depth".to_owned(), ParamValue::Integer(3))]);
+}

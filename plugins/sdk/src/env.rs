@@ -115,7 +115,9 @@ fn terraform_vars<'a>(doc: &'a Document, out: &mut Vec<Variable<'a>>) {
         }
     }
     for function in terraform::resources(doc, &["aws_lambda_function"]) {
-        for variables in terraform::blocks(function.attributes(), "environment").filter_map(|e| e.get("variables")) {
+        for variables in
+            terraform::blocks(function.attributes(), "environment").filter_map(|e| e.get("variables"))
+        {
             for (key, value) in variables.entries() {
                 out.push(Variable { name: key, name_node: value, value, source: Source::LambdaEnvironment });
             }

@@ -71,11 +71,9 @@ const CONTAINER_FIELDS: [&str; 3] = ["containers", "initContainers", "ephemeralC
 
 /// Every pod spec of the file.
 pub fn pod_specs(doc: &Document) -> impl Iterator<Item = PodSpec<'_>> + '_ {
-    doc.root()
-        .get("pod-specs")
-        .into_iter()
-        .flat_map(Node::items)
-        .filter_map(|entry| Some(PodSpec { entry, spec: entry.get("spec").filter(|s| s.kind() == Kind::Map)? }))
+    doc.root().get("pod-specs").into_iter().flat_map(Node::items).filter_map(|entry| {
+        Some(PodSpec { entry, spec: entry.get("spec").filter(|s| s.kind() == Kind::Map)? })
+    })
 }
 
 /// A container of a pod spec.

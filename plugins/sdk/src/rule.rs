@@ -105,7 +105,9 @@ impl Context {
     fn param(&self, name: &str) -> Option<&wit::ParamValue> {
         let id = self.rule.id;
         let sent = self.params.iter().find(|p| p.rule == id && p.name == name).map(|p| &p.value);
-        sent.or_else(|| self.defaults.iter().find(|(rule, p, _)| *rule == id && *p == name).map(|(_, _, v)| v))
+        sent.or_else(|| {
+            self.defaults.iter().find(|(rule, p, _)| *rule == id && *p == name).map(|(_, _, v)| v)
+        })
     }
 
     /// A parameter the rule declares, typed. Reading one the rule does not declare, or
@@ -113,7 +115,10 @@ impl Context {
     /// plugin error with this message.
     fn typed<T>(&self, name: &str, kind: &str, read: impl FnOnce(&wit::ParamValue) -> Option<T>) -> T {
         self.param(name).and_then(read).unwrap_or_else(|| {
-            panic!("rule {} reads parameter `{name}` as {kind}, but declares no such {kind} parameter", self.rule.id)
+            panic!(
+                "rule {} reads parameter `{name}` as {kind}, but declares no such {kind} parameter",
+                self.rule.id
+            )
         })
     }
 
@@ -204,10 +209,8 @@ pub fn check(
 ) -> Result<Vec<wit::Finding>, String> {
     install_panic_hook();
     let doc = Document::new(doc);
-    let defaults = rules
-        .iter()
-        .flat_map(|r| r.params.iter().map(move |p| (r.id, p.name, p.default.to_wit())))
-        .collect();
+    let defaults =
+        rules.iter().flat_map(|r| r.params.iter().map(move |p| (r.id, p.name, p.default.to_wit()))).collect();
     let rule = rules.first().ok_or("the plugin declares no rules")?;
     let mut cx = Context { rule, params, defaults, findings: Vec::new() };
     for &rule in rules {

@@ -183,7 +183,11 @@ pub fn references(node: Node<'_>) -> impl Iterator<Item = Reference<'_>> {
 /// in): in `from`'s module first, then anywhere in the document (a module output handing a
 /// resource's id to its caller keeps the address relative to that module). An address
 /// without an index, or with one that is a reference (`[count.index]`), names every instance.
-pub fn resolve<'a>(doc: &'a Document, from: Option<Resource<'a>>, reference: Reference<'_>) -> Vec<Resource<'a>> {
+pub fn resolve<'a>(
+    doc: &'a Document,
+    from: Option<Resource<'a>>,
+    reference: Reference<'_>,
+) -> Vec<Resource<'a>> {
     let list = if reference.address.starts_with("data.") { "data" } else { "resources" };
     let candidates: Vec<Resource<'a>> = entries(doc, list, &[])
         .filter(|r| r.kind() == reference.kind && r.name() == reference.name)
@@ -191,13 +195,22 @@ pub fn resolve<'a>(doc: &'a Document, from: Option<Resource<'a>>, reference: Ref
     let module = from.and_then(Resource::module);
     let in_module: Vec<Resource<'a>> = candidates.iter().copied().filter(|r| r.module() == module).collect();
     let scope = if in_module.is_empty() { candidates } else { in_module };
-    let index = reference.address.find('[').map(|i| &reference.address[i..]);
-    match index {
-        Some(index) if !index.contains("count.") && !index.contains("each.") => {
+    match reference.address.find('[').map(|i| &reference.address[i..]) {
+        Some(index) if is_literal_index(index) => {
             scope.into_iter().filter(|r| r.address().ends_with(index)).collect()
         }
         _ => scope,
     }
+}
+
+/// `[0]` or `["key"]`: an index naming one instance. `[count.index]`, `[*]`, `[var.i]` and
+/// the like name any of them.
+fn is_literal_index(index: &str) -> bool {
+    let Some(inner) = index.strip_prefix('[').and_then(|i| i.strip_suffix(']')) else {
+        return false;
+    };
+    (!inner.is_empty() && inner.bytes().all(|b| b.is_ascii_digit()))
+        || (inner.len() >= 2 && inner.starts_with('"') && inner.ends_with('"'))
 }
 
 /// The container definitions of `aws_ecs_task_definition` resources, wherever the JSON is
@@ -219,7 +232,10 @@ mod tests {
     #[test]
     fn references_are_read_from_unknown_text() {
         let r = parse_reference("aws_subnet.public.id (known after apply)").unwrap();
-        assert_eq!((r.address, r.kind, r.name, r.attribute), ("aws_subnet.public", "aws_subnet", "public", "id"));
+        assert_eq!(
+            (r.address, r.kind, r.name, r.attribute),
+            ("aws_subnet.public", "aws_subnet", "public", "id")
+        );
         let r = parse_reference("aws_subnet.private[0].id (known after apply)").unwrap();
         assert_eq!((r.address, r.attribute), ("aws_subnet.private[0]", "id"));
         let r = parse_reference("aws_subnet.p[\"a.b\"].id (known after apply)").unwrap();
@@ -229,5 +245,15 @@ mod tests {
         assert_eq!(parse_reference("var.x has no default and no value was given"), None);
         assert_eq!(parse_reference("self (known after apply)"), None);
         assert_eq!(parse_reference("foo.bar (known after apply)"), None, "not a resource type");
+    }
+
+    #[test]
+    fn only_a_literal_index_names_one_instance() {
+        for one in ["[0]", "[12]", "[\"eu-central-1a\"]"] {
+            assert!(is_literal_index(one), "{one}");
+        }
+        for any in ["[count.index]", "[each.key]", "[*]", "[var.i]", "[az]", "[]", "[\"]", "0"] {
+            assert!(!is_literal_index(any), "{any}");
+        }
     }
 }
