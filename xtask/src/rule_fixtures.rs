@@ -16,6 +16,9 @@
 //!   names an absolute position in the same file), with the rule's default severity unless
 //!   one is given. Pass cases must mark nothing and yield nothing for the rule; fail cases
 //!   must yield exactly what they mark; no case may yield an error.
+//! - `with-<name>/` (optional, any number): a `pack.toml` policy pack setting the rule's
+//!   parameters (or severity), and `pass/` (optional) and `fail/` cases judged under it, so
+//!   every parameter's effect is shown, not only its default.
 //! - `snapshot.txt`: the human report of `rampart scan fixtures/rules/<rule-id>/fail --rule
 //!   <rule-id>`, so a change in what a user reads shows up in review.
 //!
@@ -114,53 +117,22 @@ impl Runner {
         failures
     }
 
-    /// Checks one rule's cases and snapshot.
+    /// Checks one rule's cases (with the default parameters, then each `with-*` variant
+    /// with its pack) and its snapshot.
     pub fn check(&self, rule: &RuleToCheck, update_snapshot: bool) -> Result<(), String> {
         let id = &rule.id;
         let dir_rel = format!("fixtures/rules/{id}");
         let dir = self.repo.join(&dir_rel);
-        let pass = cases(&dir.join("pass"));
-        let fail = cases(&dir.join("fail"));
         let mut problems = Vec::new();
-        if pass.is_empty() {
-            problems.push(format!("no pass cases in {dir_rel}/pass"));
-        }
-        if fail.is_empty() {
-            problems.push(format!("no fail cases in {dir_rel}/fail"));
-        }
-        let mut expected = BTreeSet::new();
-        for (case, is_pass) in pass.iter().map(|c| (c, true)).chain(fail.iter().map(|c| (c, false))) {
-            let mut marked = Vec::new();
-            for file in files(case) {
-                let display = relative(&self.repo, &file);
-                let text = std::fs::read_to_string(&file).map_err(|e| format!("{display}: {e}"))?;
-                marked.extend(markers(&display, &text, &rule.severity)?);
+        self.check_cases(rule, &dir_rel, None, &mut problems)?;
+        for variant in cases(&dir).into_iter().filter(|p| is_variant(p)) {
+            let variant_rel = relative(&self.repo, &variant);
+            let pack = format!("{variant_rel}/pack.toml");
+            if !self.repo.join(&pack).is_file() {
+                problems.push(format!("{variant_rel} has no pack.toml setting its parameters"));
+                continue;
             }
-            let display = relative(&self.repo, case);
-            if is_pass && !marked.is_empty() {
-                problems.push(format!("{display}: a pass case must not mark findings"));
-            }
-            if !is_pass && !marked.iter().any(|m| &m.3 == id) {
-                problems.push(format!("{display}: a fail case must mark at least one finding of {id}"));
-            }
-            expected.extend(marked);
-        }
-
-        let (code, stdout, stderr) =
-            self.run(&["scan", &dir_rel, "--rule", id, "--format", "json", "--fail-on", "none"])?;
-        let report: serde_json::Value = serde_json::from_str(&stdout)
-            .map_err(|e| format!("{id}: the scan's output is not JSON ({e}); stderr:\n{stderr}"))?;
-        if code != 0 {
-            problems.push(format!("the scan of {dir_rel} exited with {code} (errors: {})", report["errors"]));
-        }
-        let actual: BTreeSet<Row> = rows(&report).into_iter().collect();
-        let missing: Vec<_> = expected.difference(&actual).collect();
-        let unexpected: Vec<_> = actual.difference(&expected).collect();
-        if !missing.is_empty() {
-            problems.push(format!("marked but not reported:\n{}", list(&missing)));
-        }
-        if !unexpected.is_empty() {
-            problems.push(format!("reported but not marked:\n{}", list(&unexpected)));
+            self.check_cases(rule, &variant_rel, Some(&pack), &mut problems)?;
         }
 
         let fail_rel = format!("{dir_rel}/fail");
@@ -184,6 +156,79 @@ impl Runner {
         }
         if problems.is_empty() { Ok(()) } else { Err(format!("{id}:\n  {}", problems.join("\n  "))) }
     }
+
+    /// The `pass/` and `fail/` cases under `dir_rel`, scanned with `pack` when given: what
+    /// is marked must be exactly what the rule reports, and nothing may be an error.
+    fn check_cases(
+        &self,
+        rule: &RuleToCheck,
+        dir_rel: &str,
+        pack: Option<&str>,
+        problems: &mut Vec<String>,
+    ) -> Result<(), String> {
+        let id = &rule.id;
+        let dir = self.repo.join(dir_rel);
+        let pass = cases(&dir.join("pass"));
+        let fail = cases(&dir.join("fail"));
+        if pass.is_empty() && pack.is_none() {
+            problems.push(format!("no pass cases in {dir_rel}/pass"));
+        }
+        if fail.is_empty() {
+            problems.push(format!("no fail cases in {dir_rel}/fail"));
+        }
+        let mut expected = BTreeSet::new();
+        for (case, is_pass) in pass.iter().map(|c| (c, true)).chain(fail.iter().map(|c| (c, false))) {
+            let mut marked = Vec::new();
+            for file in files(case) {
+                let display = relative(&self.repo, &file);
+                let text = std::fs::read_to_string(&file).map_err(|e| format!("{display}: {e}"))?;
+                marked.extend(markers(&display, &text, &rule.severity)?);
+            }
+            let display = relative(&self.repo, case);
+            if is_pass && !marked.is_empty() {
+                problems.push(format!("{display}: a pass case must not mark findings"));
+            }
+            if !is_pass && !marked.iter().any(|m| &m.3 == id) {
+                problems.push(format!("{display}: a fail case must mark at least one finding of {id}"));
+            }
+            expected.extend(marked);
+        }
+
+        let mut args: Vec<String> = ["scan", "--rule", id, "--format", "json", "--fail-on", "none"]
+            .iter()
+            .map(|&a| a.to_owned())
+            .collect();
+        if let Some(pack) = pack {
+            args.extend(["--policy".to_owned(), pack.to_owned()]);
+        }
+        for (cases, sub) in [(&pass, "pass"), (&fail, "fail")] {
+            if !cases.is_empty() {
+                args.push(format!("{dir_rel}/{sub}"));
+            }
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, stdout, stderr) = self.run(&args)?;
+        let report: serde_json::Value = serde_json::from_str(&stdout)
+            .map_err(|e| format!("{id}: the scan's output is not JSON ({e}); stderr:\n{stderr}"))?;
+        if code != 0 {
+            problems.push(format!("the scan of {dir_rel} exited with {code} (errors: {})", report["errors"]));
+        }
+        let actual: BTreeSet<Row> = rows(&report).into_iter().collect();
+        let missing: Vec<_> = expected.difference(&actual).collect();
+        let unexpected: Vec<_> = actual.difference(&expected).collect();
+        if !missing.is_empty() {
+            problems.push(format!("{dir_rel}: marked but not reported:\n{}", list(&missing)));
+        }
+        if !unexpected.is_empty() {
+            problems.push(format!("{dir_rel}: reported but not marked:\n{}", list(&unexpected)));
+        }
+        Ok(())
+    }
+}
+
+/// `with-<name>/`: cases judged under the parameters its `pack.toml` sets.
+fn is_variant(path: &Path) -> bool {
+    path.is_dir() && path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("with-"))
 }
 
 fn list(rows: &[&Row]) -> String {
