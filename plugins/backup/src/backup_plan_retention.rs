@@ -34,10 +34,11 @@
 //!     }
 //! ```
 
-use rampart_plugin_sdk::terraform;
+use rampart_plugin_sdk::terraform::{self, Setting};
+use rampart_plugin_sdk::text::days;
 use rampart_plugin_sdk::{Context, Document, Format, Node, Rule, Severity};
 
-use crate::common::{MIN_RETENTION_DAYS, Setting, days, int, lookup};
+use crate::common::MIN_RETENTION_DAYS;
 
 pub const RULE: Rule = Rule {
     id: "backup/backup-plan-retention",
@@ -62,7 +63,8 @@ fn check(doc: &Document, cx: &mut Context) {
         for rule in plan.blocks("rule") {
             let name = rule.get("rule_name").and_then(Node::str).map(|n| format!("rule {n}"));
             let name = name.as_deref().unwrap_or("this rule");
-            if let Setting::Known(after, node) = int(lookup(Some(rule), &["lifecycle", "delete_after"]))
+            if let Setting::Known(after, node) =
+                terraform::setting(Some(rule), &["lifecycle", "delete_after"]).int()
                 && after < min
             {
                 cx.report(
@@ -75,7 +77,8 @@ fn check(doc: &Document, cx: &mut Context) {
                 );
             }
             for copy in terraform::blocks(Some(rule), "copy_action") {
-                if let Setting::Known(after, node) = int(lookup(Some(copy), &["lifecycle", "delete_after"]))
+                if let Setting::Known(after, node) =
+                    terraform::setting(Some(copy), &["lifecycle", "delete_after"]).int()
                     && after < min
                 {
                     cx.report(

@@ -45,10 +45,10 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform::{self, Resource};
+use rampart_plugin_sdk::terraform::{self, Resource, Setting};
 use rampart_plugin_sdk::{Context, Document, Format, Rule, Severity};
 
-use crate::common::{Edition, Engine, Setting, boolean, cloud_sql_replica, edition, engine, lookup, text};
+use crate::common::{Edition, Engine, cloud_sql_replica, edition, engine};
 
 pub const RULE: Rule = Rule {
     id: "backup/cloudsql-backups",
@@ -82,12 +82,12 @@ fn check(doc: &Document, cx: &mut Context) {
 
 fn judge(instance: Resource<'_>, cx: &mut Context) {
     let Some(settings) = instance.attr("settings") else { return };
-    let version = match text(lookup(instance.attributes(), &["database_version"])) {
+    let version = match instance.setting(&["database_version"]).text() {
         Setting::Known(version, _) => version,
         _ => "",
     };
     let enterprise = !version.is_empty() && edition(instance, version) == Edition::Enterprise;
-    match boolean(lookup(Some(settings), &["backup_configuration", "enabled"])) {
+    match terraform::setting(Some(settings), &["backup_configuration", "enabled"]).boolean() {
         Setting::Known(false, node) => {
             cx.report(
                 node,
@@ -112,7 +112,7 @@ fn judge(instance: Resource<'_>, cx: &mut Context) {
         Engine::Mysql => ("binary_log_enabled", "binary logs"),
         Engine::Postgres | Engine::SqlServer => ("point_in_time_recovery_enabled", "transaction logs"),
     };
-    match boolean(lookup(Some(settings), &["backup_configuration", name])) {
+    match terraform::setting(Some(settings), &["backup_configuration", name]).boolean() {
         Setting::Known(false, node) => {
             cx.report(
                 node,

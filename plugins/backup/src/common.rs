@@ -1,9 +1,10 @@
-//! Reading Terraform settings the way the backup rules judge them: a setting is absent (the
-//! provider's default applies), unknown (never a violation) or known, with the node to report
-//! at. Not a rule.
+//! What the backup rules share: the retention parameter, arguments that make a resource a
+//! replica or a copy, and Cloud SQL editions. Settings are read with the SDK's
+//! [`Setting`]. Not a rule.
 
-use rampart_plugin_sdk::terraform::{self, Resource};
-use rampart_plugin_sdk::{Kind, Node, Param, ParamDefault};
+use rampart_plugin_sdk::terraform::{Resource, Setting};
+use rampart_plugin_sdk::text::days;
+use rampart_plugin_sdk::{Param, ParamDefault};
 
 /// The parameter every rule that compares a retention declares.
 pub const MIN_RETENTION_DAYS: Param = Param {
@@ -12,87 +13,11 @@ pub const MIN_RETENTION_DAYS: Param = Param {
     default: ParamDefault::Integer(7),
 };
 
-/// What a setting holds, as far as a rule can judge it.
-#[derive(Clone, Copy, Debug)]
-pub enum Setting<'a, T> {
-    /// Not written, or `null`: the provider's default applies.
-    Absent,
-    /// Not known before apply, or not a value of the expected type (Terraform would refuse
-    /// it): never judged.
-    Unknown,
-    /// A known value, and the node that holds it.
-    Known(T, Node<'a>),
-}
-
-/// Follows a path of attributes and nested blocks from a block body (a resource's
-/// `attributes`), taking the first block of each nested block type. A dynamic block that is
-/// not expanded, or any unknown on the way, makes the setting unknown.
-pub fn lookup<'a>(body: Option<Node<'a>>, path: &[&str]) -> Setting<'a, Node<'a>> {
-    let Some(mut node) = body else { return Setting::Absent };
-    for key in path {
-        if node.kind() == Kind::List {
-            match node.children().next() {
-                Some(first) => node = first,
-                None => return Setting::Absent,
-            }
-        }
-        match node.kind() {
-            Kind::Map => match node.get(key) {
-                Some(value) => node = value,
-                None => return Setting::Absent,
-            },
-            Kind::Null => return Setting::Absent,
-            _ => return Setting::Unknown,
-        }
-    }
-    match node.kind() {
-        Kind::Null => Setting::Absent,
-        Kind::Unknown => Setting::Unknown,
-        Kind::List if node.children().next().is_some_and(Node::is_unknown) => Setting::Unknown,
-        _ => Setting::Known(node, node),
-    }
-}
-
-/// A resource's setting at `path` (see [`lookup`]).
-pub fn setting<'a>(resource: Resource<'a>, path: &[&str]) -> Setting<'a, Node<'a>> {
-    lookup(resource.attributes(), path)
-}
-
-/// A count of days, hours or backups: a whole number, not negative (`7`, `"7"`).
-pub fn int<'a>(setting: Setting<'a, Node<'a>>) -> Setting<'a, i64> {
-    match setting {
-        Setting::Known(node, _) => match node.to_i64() {
-            Some(v) if v >= 0 => Setting::Known(v, node),
-            _ => Setting::Unknown,
-        },
-        Setting::Absent => Setting::Absent,
-        Setting::Unknown => Setting::Unknown,
-    }
-}
-
-/// A boolean (`true`, `"true"`, any case).
-pub fn boolean<'a>(setting: Setting<'a, Node<'a>>) -> Setting<'a, bool> {
-    match setting {
-        Setting::Known(node, _) => node.to_bool().map_or(Setting::Unknown, |v| Setting::Known(v, node)),
-        Setting::Absent => Setting::Absent,
-        Setting::Unknown => Setting::Unknown,
-    }
-}
-
-/// A string.
-pub fn text<'a>(setting: Setting<'a, Node<'a>>) -> Setting<'a, &'a str> {
-    match setting {
-        Setting::Known(node, _) => node.str().map_or(Setting::Unknown, |v| Setting::Known(v, node)),
-        Setting::Absent => Setting::Absent,
-        Setting::Unknown => Setting::Unknown,
-    }
-}
-
 /// Whether an optional argument that makes a resource something else (a read replica's
 /// `replicate_source_db`, a Cloud SQL replica's `master_instance_name`) is, or may be, set:
 /// anything but absent, `null` or `""`. An unknown value may be set, so it counts.
 pub fn may_be_set(resource: Resource<'_>, name: &str) -> bool {
-    match setting(resource, &[name]) {
+    match resource.setting(&[name]) {
         Setting::Absent => false,
         Setting::Unknown => true,
         Setting::Known(node, _) => node.str() != Some(""),
@@ -102,26 +27,11 @@ pub fn may_be_set(resource: Resource<'_>, name: &str) -> bool {
 /// Whether a string argument equals one of `values` (ASCII case ignored), or is unknown (so
 /// it may). Absent is `false`.
 pub fn may_be_one_of(resource: Resource<'_>, name: &str, values: &[&str]) -> bool {
-    match text(setting(resource, &[name])) {
+    match resource.setting(&[name]).text() {
         Setting::Known(v, _) => values.iter().any(|x| v.eq_ignore_ascii_case(x)),
         Setting::Unknown => true,
         Setting::Absent => false,
     }
-}
-
-/// `1 day`, `7 days`.
-pub fn days(n: i64) -> String {
-    if n == 1 { "1 day".to_owned() } else { format!("{n} days") }
-}
-
-/// The resources of type `kind` that a value names (`aws_s3_bucket.logs.id`,
-/// `aws_elasticache_parameter_group.redis.name`), seen from `from`.
-pub fn referenced<'a>(from: Resource<'a>, value: Node<'a>, kind: &str) -> Vec<Resource<'a>> {
-    let doc = from.document();
-    terraform::references(value)
-        .filter(|r| r.kind == kind && !r.address.starts_with("data."))
-        .flat_map(|r| terraform::resolve(doc, Some(from), r))
-        .collect()
 }
 
 /// The Cloud SQL edition, which decides the defaults and limits of point-in-time recovery.
@@ -158,7 +68,7 @@ pub fn engine(version: &str) -> Option<Engine> {
 /// creates PostgreSQL 16 and later and MySQL 8.4 and later as Enterprise Plus when no edition
 /// is given (so those are uncertain).
 pub fn edition(resource: Resource<'_>, version: &str) -> Edition {
-    match text(lookup(resource.attributes(), &["settings", "edition"])) {
+    match resource.setting(&["settings", "edition"]).text() {
         Setting::Known(e, _) if e.eq_ignore_ascii_case("ENTERPRISE_PLUS") => Edition::EnterprisePlus,
         Setting::Known(e, _) if e.eq_ignore_ascii_case("ENTERPRISE") => Edition::Enterprise,
         Setting::Absent if !newer_than_enterprise_default(version) => Edition::Enterprise,

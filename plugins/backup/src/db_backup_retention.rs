@@ -55,12 +55,13 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform::{self, Resource};
-use rampart_plugin_sdk::{Context, Document, Format, Node, Rule, Severity};
+use rampart_plugin_sdk::terraform::{self, Resource, Setting};
+use rampart_plugin_sdk::text::days;
+use rampart_plugin_sdk::{Context, Document, Format, Rule, Severity};
 
 use crate::common::{
-    self, Edition, Engine, MIN_RETENTION_DAYS, Setting, cloud_sql_replica, days, edition, engine, int,
-    lookup, may_be_one_of, may_be_set, required, text,
+    Edition, Engine, MIN_RETENTION_DAYS, cloud_sql_replica, edition, engine, may_be_one_of, may_be_set,
+    required,
 };
 
 pub const RULE: Rule = Rule {
@@ -252,7 +253,7 @@ fn retention(resource: Resource<'_>, target: &Target, min: i64, cx: &mut Context
     }
     let name = target.path.join(".");
     let (min, minimum) = required(min, LONGEST_DAYS, target.service);
-    match int(common::setting(resource, target.path)) {
+    match resource.setting(target.path).int() {
         Setting::Known(0, node) if min > 0 && target.zero.is_some() => {
             let zero = target.zero.unwrap_or_default();
             cx.report(node, format!("{name} = 0 {zero}; {minimum}")).severity(Severity::High);
@@ -274,7 +275,7 @@ fn retention(resource: Resource<'_>, target: &Target, min: i64, cx: &mut Context
 /// so a missing retention may not mean the API default.
 fn restored(resource: Resource<'_>) -> bool {
     may_be_set(resource, "snapshot_identifier")
-        || !matches!(common::setting(resource, &["restore_to_point_in_time"]), Setting::Absent)
+        || !matches!(resource.setting(&["restore_to_point_in_time"]), Setting::Absent)
 }
 
 /// Cosmos DB: periodic backups (the default) keep `retention_in_hours` (8 by default, 720 at
@@ -283,9 +284,9 @@ fn restored(resource: Resource<'_>) -> bool {
 fn cosmos(resource: Resource<'_>, min: i64, cx: &mut Context) {
     let (min, minimum) = required(min, 30, "Cosmos DB");
     let backup = resource.attr("backup");
-    match text(lookup(backup, &["type"])) {
+    match terraform::setting(backup, &["type"]).text() {
         Setting::Known(kind, _) if kind.eq_ignore_ascii_case("Continuous") => {
-            let (window, node) = match text(lookup(backup, &["tier"])) {
+            let (window, node) = match terraform::setting(backup, &["tier"]).text() {
                 Setting::Known(tier, node) if tier.eq_ignore_ascii_case("Continuous7Days") => (7, Some(node)),
                 Setting::Known(tier, node) if tier.eq_ignore_ascii_case("Continuous30Days") => {
                     (30, Some(node))
@@ -307,7 +308,7 @@ fn cosmos(resource: Resource<'_>, min: i64, cx: &mut Context) {
         }
         Setting::Known(kind, _) if !kind.eq_ignore_ascii_case("Periodic") => {}
         Setting::Unknown => {}
-        _ => match int(lookup(backup, &["retention_in_hours"])) {
+        _ => match terraform::setting(backup, &["retention_in_hours"]).int() {
             Setting::Known(hours, node) if hours < min.saturating_mul(24) => {
                 cx.report(
                     node,
@@ -334,17 +335,17 @@ fn cloud_sql(resource: Resource<'_>, min: i64, cx: &mut Context) {
         return;
     }
     let settings = resource.attr("settings");
-    let backups = |path: &[&str]| -> Setting<'_, Node<'_>> {
+    let backups = |path: &[&str]| -> Setting<'_> {
         let mut full = vec!["backup_configuration"];
         full.extend_from_slice(path);
-        lookup(settings, &full)
+        terraform::setting(settings, &full)
     };
     // With backups off, nothing is retained: backup/cloudsql-backups says so.
-    if !matches!(common::boolean(backups(&["enabled"])), Setting::Known(true, _)) {
+    if !matches!(backups(&["enabled"]).boolean(), Setting::Known(true, _)) {
         return;
     }
     let (required_backups, minimum) = required(min, 365, "Cloud SQL");
-    match int(backups(&["backup_retention_settings", "retained_backups"])) {
+    match backups(&["backup_retention_settings", "retained_backups"]).int() {
         Setting::Known(count, node) if count < required_backups => {
             cx.report(
                 node,
@@ -366,13 +367,13 @@ fn cloud_sql(resource: Resource<'_>, min: i64, cx: &mut Context) {
     }
 
     // The transaction logs bound point-in-time recovery, when it is on.
-    let Setting::Known(version, _) = text(lookup(resource.attributes(), &["database_version"])) else {
+    let Setting::Known(version, _) = resource.setting(&["database_version"]).text() else {
         return;
     };
     let Some(engine) = engine(version) else { return };
     let edition = edition(resource, version);
     let pitr = if engine == Engine::Mysql { "binary_log_enabled" } else { "point_in_time_recovery_enabled" };
-    let pitr_on = match common::boolean(backups(&[pitr])) {
+    let pitr_on = match backups(&[pitr]).boolean() {
         Setting::Known(on, _) => on,
         Setting::Absent => edition == Edition::EnterprisePlus && engine != Engine::Mysql,
         Setting::Unknown => false,
@@ -386,7 +387,7 @@ fn cloud_sql(resource: Resource<'_>, min: i64, cx: &mut Context) {
         Edition::Uncertain => (7, None, "Cloud SQL Enterprise"),
     };
     let (needed, minimum) = required(min, longest, service);
-    match int(backups(&["transaction_log_retention_days"])) {
+    match backups(&["transaction_log_retention_days"]).int() {
         Setting::Known(value, node) if value < needed => {
             cx.report(
                 node,

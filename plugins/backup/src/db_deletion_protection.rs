@@ -30,10 +30,10 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform::{self, Resource};
+use rampart_plugin_sdk::terraform::{self, Resource, Setting};
 use rampart_plugin_sdk::{Context, Document, Format, Rule, Severity};
 
-use crate::common::{Setting, boolean, may_be_set, setting};
+use crate::common::may_be_set;
 
 pub const RULE: Rule = Rule {
     id: "backup/db-deletion-protection",
@@ -78,7 +78,7 @@ fn check(doc: &Document, cx: &mut Context) {
 }
 
 fn aws(resource: Resource<'_>, noun: &str, cx: &mut Context) {
-    match boolean(setting(resource, &["deletion_protection"])) {
+    match resource.setting(&["deletion_protection"]).boolean() {
         Setting::Known(false, node) => {
             cx.report(
                 node,
@@ -99,11 +99,11 @@ fn aws(resource: Resource<'_>, noun: &str, cx: &mut Context) {
 }
 
 fn cloud_sql(resource: Resource<'_>, cx: &mut Context) {
-    let Setting::Known(false, node) = boolean(setting(resource, &["deletion_protection"])) else {
+    let Setting::Known(false, node) = resource.setting(&["deletion_protection"]).boolean() else {
         return;
     };
     if matches!(
-        boolean(setting(resource, &["settings", "deletion_protection_enabled"])),
+        resource.setting(&["settings", "deletion_protection_enabled"]).boolean(),
         Setting::Known(true, _) | Setting::Unknown
     ) {
         return;

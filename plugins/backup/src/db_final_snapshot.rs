@@ -37,10 +37,10 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform::{self, Resource};
+use rampart_plugin_sdk::terraform::{self, Resource, Setting};
 use rampart_plugin_sdk::{Context, Document, Format, Rule, Severity};
 
-use crate::common::{Setting, boolean, may_be_set, setting};
+use crate::common::may_be_set;
 
 pub const RULE: Rule = Rule {
     id: "backup/db-final-snapshot",
@@ -98,10 +98,10 @@ fn check(doc: &Document, cx: &mut Context) {
 
 fn judge(resource: Resource<'_>, noun: &str, backups: AutomatedBackups, cx: &mut Context) {
     let delete_automated = match backups {
-        AutomatedBackups::Setting => Some(boolean(setting(resource, &["delete_automated_backups"]))),
+        AutomatedBackups::Setting => Some(resource.setting(&["delete_automated_backups"]).boolean()),
         AutomatedBackups::Deleted(_) => None,
     };
-    match boolean(setting(resource, &["skip_final_snapshot"])) {
+    match resource.setting(&["skip_final_snapshot"]).boolean() {
         Setting::Known(true, node) => {
             let lost = format!(
                 "deleting this {noun} takes no final snapshot and deletes its automated backups, so nothing \

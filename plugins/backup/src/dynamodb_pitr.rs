@@ -31,10 +31,11 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform;
+use rampart_plugin_sdk::terraform::{self, Setting};
+use rampart_plugin_sdk::text::days;
 use rampart_plugin_sdk::{Context, Document, Format, Rule, Severity};
 
-use crate::common::{MIN_RETENTION_DAYS, Setting, boolean, days, int, required, setting};
+use crate::common::{MIN_RETENTION_DAYS, required};
 
 pub const RULE: Rule = Rule {
     id: "backup/dynamodb-point-in-time-recovery",
@@ -59,7 +60,7 @@ pub const RULE: Rule = Rule {
 fn check(doc: &Document, cx: &mut Context) {
     let (min, minimum) = required(cx.param_i64("min_retention_days"), 35, "DynamoDB");
     for table in terraform::resources(doc, &["aws_dynamodb_table"]) {
-        match boolean(setting(table, &["point_in_time_recovery", "enabled"])) {
+        match table.setting(&["point_in_time_recovery", "enabled"]).boolean() {
             Setting::Known(false, node) => {
                 cx.report(
                     node,
@@ -75,7 +76,7 @@ fn check(doc: &Document, cx: &mut Context) {
             }
             Setting::Known(true, _) => {
                 if let Setting::Known(period, node) =
-                    int(setting(table, &["point_in_time_recovery", "recovery_period_in_days"]))
+                    table.setting(&["point_in_time_recovery", "recovery_period_in_days"]).int()
                     && period < min
                 {
                     cx.report(

@@ -40,12 +40,11 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform::{self, Resource};
+use rampart_plugin_sdk::terraform::{self, Resource, Setting};
+use rampart_plugin_sdk::text::days;
 use rampart_plugin_sdk::{Context, Document, Format, Node, Rule, Severity};
 
-use crate::common::{
-    MIN_RETENTION_DAYS, Setting, days, int, may_be_set, referenced, required, setting, text,
-};
+use crate::common::{MIN_RETENTION_DAYS, may_be_set, required};
 
 pub const RULE: Rule = Rule {
     id: "backup/elasticache-snapshot-retention",
@@ -73,7 +72,7 @@ const KINDS: &[&str] = &["aws_elasticache_replication_group", "aws_elasticache_c
 fn check(doc: &Document, cx: &mut Context) {
     let (min, minimum) = required(cx.param_i64("min_retention_days"), 35, "ElastiCache");
     for resource in terraform::resources(doc, KINDS) {
-        let engine = match (resource.kind(), text(setting(resource, &["engine"]))) {
+        let engine = match (resource.kind(), resource.setting(&["engine"]).text()) {
             (_, Setting::Known(engine, _)) => engine,
             ("aws_elasticache_replication_group", Setting::Absent) => "redis",
             _ => continue,
@@ -87,7 +86,7 @@ fn check(doc: &Document, cx: &mut Context) {
             continue;
         }
         let engine = if engine == "redis" { "Redis" } else { "Valkey" };
-        let finding = match int(setting(resource, &["snapshot_retention_limit"])) {
+        let finding = match resource.setting(&["snapshot_retention_limit"]).int() {
             Setting::Known(0, node) if min > 0 => Some((
                 node,
                 format!(
@@ -128,7 +127,10 @@ fn is_cache(resource: Resource<'_>) -> bool {
         Some(name) => terraform::resources(resource.document(), &["aws_elasticache_parameter_group"])
             .filter(|g| g.module() == resource.module() && g.attr("name").and_then(Node::str) == Some(name))
             .collect(),
-        None => referenced(resource, value, "aws_elasticache_parameter_group"),
+        None => terraform::referenced(resource, value, &["aws_elasticache_parameter_group"])
+            .into_iter()
+            .filter(|g| !g.is_data())
+            .collect(),
     };
     !groups.is_empty() && groups.iter().all(|&g| evicts_any_key(g))
 }

@@ -42,10 +42,8 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform::{self, Resource};
+use rampart_plugin_sdk::terraform::{self, Resource, Setting};
 use rampart_plugin_sdk::{Context, Document, Format, Node, Rule, Severity};
-
-use crate::common::{Setting, boolean, referenced, setting, text};
 
 pub const RULE: Rule = Rule {
     id: "backup/s3-versioning",
@@ -74,7 +72,7 @@ fn check(doc: &Document, cx: &mut Context) {
 
     for versioning in terraform::resources(doc, &["aws_s3_bucket_versioning"]) {
         if let Setting::Known(status, node) =
-            text(setting(versioning, &["versioning_configuration", "status"]))
+            versioning.setting(&["versioning_configuration", "status"]).text()
         {
             let why = match status {
                 "Suspended" => {
@@ -104,7 +102,11 @@ fn check(doc: &Document, cx: &mut Context) {
                 unresolved = true;
             }
         } else {
-            let named = referenced(versioning, target, "aws_s3_bucket");
+            // A data source may name any bucket, one of these included: unresolved.
+            let named: Vec<Resource<'_>> = terraform::referenced(versioning, target, &["aws_s3_bucket"])
+                .into_iter()
+                .filter(|b| !b.is_data())
+                .collect();
             if named.is_empty() {
                 unresolved = true;
             }
@@ -123,7 +125,7 @@ fn check(doc: &Document, cx: &mut Context) {
         if covered || object_lock(bucket) {
             continue;
         }
-        match boolean(setting(bucket, &["versioning", "enabled"])) {
+        match bucket.setting(&["versioning", "enabled"]).boolean() {
             Setting::Known(false, node) => {
                 cx.report(
                     node,
@@ -145,9 +147,9 @@ fn check(doc: &Document, cx: &mut Context) {
 
 /// S3 Object Lock turns versioning on and keeps it on.
 fn object_lock(bucket: Resource<'_>) -> bool {
-    matches!(boolean(setting(bucket, &["object_lock_enabled"])), Setting::Known(true, _))
+    matches!(bucket.setting(&["object_lock_enabled"]).boolean(), Setting::Known(true, _))
         || matches!(
-            text(setting(bucket, &["object_lock_configuration", "object_lock_enabled"])),
+            bucket.setting(&["object_lock_configuration", "object_lock_enabled"]).text(),
             Setting::Known("Enabled", _)
         )
 }

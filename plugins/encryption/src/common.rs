@@ -1,34 +1,8 @@
-//! Small readers shared by the rules of this plugin (candidates for the SDK).
+//! Small readers shared by the rules of this plugin. Boolean settings are read with the
+//! SDK's `Setting` (`resource.setting(&["encrypted"]).boolean()`).
 
 use rampart_plugin_sdk::terraform::Resource;
 use rampart_plugin_sdk::{Kind, Node};
-
-/// A boolean setting as written: what a rule judges an `encrypted`-style argument by.
-#[derive(Clone, Copy, Debug)]
-pub enum Flag<'a> {
-    /// `true` or `"true"` (any case).
-    True,
-    /// `false` or `"false"`: the node to report at.
-    False(Node<'a>),
-    /// Not known before apply (or not a boolean at all): never a violation.
-    Unknown,
-    /// Not written, or `null` (which Terraform treats as not written): the provider's
-    /// default applies.
-    Absent,
-}
-
-/// Reads a boolean argument.
-pub fn flag(node: Option<Node<'_>>) -> Flag<'_> {
-    match node {
-        None => Flag::Absent,
-        Some(n) if n.kind() == Kind::Null => Flag::Absent,
-        Some(n) => match n.to_bool() {
-            Some(true) => Flag::True,
-            Some(false) => Flag::False(n),
-            None => Flag::Unknown,
-        },
-    }
-}
 
 /// Whether an argument is given a value: present, not `null` and not the empty string.
 /// An unknown value counts as given (it will be something at apply time).

@@ -42,10 +42,10 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform::{self, Resource};
+use rampart_plugin_sdk::terraform::{self, Resource, Setting};
 use rampart_plugin_sdk::{Context, Document, Format, Rule, Severity};
 
-use crate::common::{Flag, any_set, flag, is_set, text_is};
+use crate::common::{any_set, is_set, text_is};
 
 pub const RULE: Rule = Rule {
     id: "encryption/database-storage",
@@ -118,9 +118,9 @@ fn storage_encrypted(db: Resource<'_>, what: &str, inherited: &[&str], cx: &mut 
             return;
         }
     }
-    match flag(db.attr("storage_encrypted")) {
-        Flag::True | Flag::Unknown => {}
-        Flag::False(value) => {
+    match db.setting(&["storage_encrypted"]).boolean() {
+        Setting::Known(true, _) | Setting::Unknown => {}
+        Setting::Known(false, value) => {
             cx.report(
                 value,
                 format!(
@@ -130,7 +130,7 @@ fn storage_encrypted(db: Resource<'_>, what: &str, inherited: &[&str], cx: &mut 
                 ),
             );
         }
-        Flag::Absent => {
+        Setting::Absent => {
             // A member of a global database: a secondary takes the primary's encryption.
             if is_set(db.attr("global_cluster_identifier")) {
                 return;
@@ -156,7 +156,7 @@ fn redshift(db: Resource<'_>, cx: &mut Context) {
     if any_set(db, &["snapshot_identifier"]) {
         return;
     }
-    if let Flag::False(value) = flag(db.attr("encrypted")) {
+    if let Setting::Known(false, value) = db.setting(&["encrypted"]).boolean() {
         cx.report(
             value,
             format!(

@@ -41,10 +41,10 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform::{self, Resource};
+use rampart_plugin_sdk::terraform::{self, Resource, Setting};
 use rampart_plugin_sdk::{Context, Document, Format, Node, Param, ParamDefault, Rule, Severity};
 
-use crate::common::{Flag, flag, is_set};
+use crate::common::is_set;
 
 pub const RULE: Rule = Rule {
     id: "encryption/dynamodb",
@@ -86,9 +86,9 @@ fn dax_cluster(dax: Resource<'_>, cx: &mut Context) {
     if sse.is_some() && dax.blocks("server_side_encryption").next().is_none() {
         return; // a dynamic block not expanded
     }
-    match flag(dax.at(&["server_side_encryption", "enabled"])) {
-        Flag::True | Flag::Unknown => {}
-        Flag::False(value) => {
+    match Setting::of(dax.at(&["server_side_encryption", "enabled"])).boolean() {
+        Setting::Known(true, _) | Setting::Unknown => {}
+        Setting::Known(false, value) => {
             cx.report(
                 value,
                 format!(
@@ -98,7 +98,7 @@ fn dax_cluster(dax: Resource<'_>, cx: &mut Context) {
                 ),
             );
         }
-        Flag::Absent => {
+        Setting::Absent => {
             cx.report(
                 dax.labels(),
                 format!(
@@ -116,9 +116,9 @@ fn table_key(table: Resource<'_>, cx: &mut Context) {
     if sse.is_some() && table.blocks("server_side_encryption").next().is_none() {
         return; // a dynamic block not expanded
     }
-    let customer_key = match flag(table.at(&["server_side_encryption", "enabled"])) {
-        Flag::Unknown => return,
-        Flag::False(value) => {
+    let customer_key = match Setting::of(table.at(&["server_side_encryption", "enabled"])).boolean() {
+        Setting::Unknown => return,
+        Setting::Known(false, value) => {
             cx.report(
                 value,
                 format!(
@@ -129,7 +129,7 @@ fn table_key(table: Resource<'_>, cx: &mut Context) {
             );
             false
         }
-        Flag::Absent => {
+        Setting::Absent => {
             cx.report(
                 table.labels(),
                 format!(
@@ -140,7 +140,7 @@ fn table_key(table: Resource<'_>, cx: &mut Context) {
             );
             false
         }
-        Flag::True => {
+        Setting::Known(true, _) => {
             let key = table.at(&["server_side_encryption", "kms_key_arn"]);
             if !is_set(key) {
                 let at = table.at(&["server_side_encryption", "enabled"]).unwrap_or_else(|| table.labels());

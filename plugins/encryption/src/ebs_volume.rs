@@ -47,10 +47,10 @@
 //! or, once for the account and region, `resource "aws_ebs_encryption_by_default" "this" {
 //! enabled = true }`.
 
-use rampart_plugin_sdk::terraform::{self, Resource};
+use rampart_plugin_sdk::terraform::{self, Resource, Setting};
 use rampart_plugin_sdk::{Context, Document, Format, Node, Rule, Severity, kubernetes};
 
-use crate::common::{Flag, flag, is_set, text_is};
+use crate::common::{is_set, text_is};
 
 pub const RULE: Rule = Rule {
     id: "encryption/ebs-volume",
@@ -88,7 +88,7 @@ fn check(doc: &Document, cx: &mut Context) {
 fn terraform_volumes(doc: &Document, cx: &mut Context) {
     // Account-wide default encryption (`enabled` defaults to true; unknown may be true).
     if terraform::resources(doc, &["aws_ebs_encryption_by_default"])
-        .any(|r| !matches!(flag(r.attr("enabled")), Flag::False(_)))
+        .any(|r| !matches!(r.setting(&["enabled"]).boolean(), Setting::Known(false, _)))
     {
         return;
     }
@@ -153,15 +153,15 @@ fn named(block: Node<'_>, what: &str) -> String {
 /// reported at `absent_at`.
 fn device(resource: Resource<'_>, body: Node<'_>, absent_at: Node<'_>, what: &str, cx: &mut Context) {
     let address = resource.address();
-    match flag(body.get("encrypted")) {
-        Flag::True | Flag::Unknown => {}
-        Flag::False(value) => {
+    match Setting::of(body.get("encrypted")).boolean() {
+        Setting::Known(true, _) | Setting::Unknown => {}
+        Setting::Known(false, value) => {
             cx.report(
                 value,
                 format!("{address} sets encrypted to false: {what} and its snapshots are stored unencrypted"),
             );
         }
-        Flag::Absent => {
+        Setting::Absent => {
             // A volume made from a snapshot has the snapshot's encryption; a key without
             // `encrypted` is refused by EC2.
             if is_set(body.get("snapshot_id")) || is_set(body.get("kms_key_id")) {
@@ -192,15 +192,15 @@ fn storage_classes(doc: &Document, cx: &mut Context) {
             .find(|(key, _)| key.eq_ignore_ascii_case("encrypted"))
             .map(|(_, value)| value);
         let name = kubernetes::describe(class);
-        match flag(encrypted) {
-            Flag::True | Flag::Unknown => {}
-            Flag::False(value) => {
+        match Setting::of(encrypted).boolean() {
+            Setting::Known(true, _) | Setting::Unknown => {}
+            Setting::Known(false, value) => {
                 cx.report(
                     value,
                     format!("{name} sets encrypted to false: the EBS volumes it provisions are unencrypted"),
                 );
             }
-            Flag::Absent => {
+            Setting::Absent => {
                 let at = class.at(&["metadata", "name"]).or(provisioner).unwrap_or(class);
                 cx.report(
                     at,

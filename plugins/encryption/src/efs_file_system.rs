@@ -25,10 +25,10 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform;
+use rampart_plugin_sdk::terraform::{self, Setting};
 use rampart_plugin_sdk::{Context, Document, Format, Rule, Severity};
 
-use crate::common::{Flag, flag, is_set};
+use crate::common::is_set;
 
 pub const RULE: Rule = Rule {
     id: "encryption/efs-file-system",
@@ -52,9 +52,9 @@ pub const RULE: Rule = Rule {
 
 fn check(doc: &Document, cx: &mut Context) {
     for fs in terraform::resources(doc, &["aws_efs_file_system"]) {
-        match flag(fs.attr("encrypted")) {
-            Flag::True | Flag::Unknown => {}
-            Flag::False(value) => {
+        match fs.setting(&["encrypted"]).boolean() {
+            Setting::Known(true, _) | Setting::Unknown => {}
+            Setting::Known(false, value) => {
                 cx.report(
                     value,
                     format!(
@@ -63,7 +63,7 @@ fn check(doc: &Document, cx: &mut Context) {
                     ),
                 );
             }
-            Flag::Absent => {
+            Setting::Absent => {
                 let key_alone = if is_set(fs.attr("kms_key_id")) {
                     "; kms_key_id alone does not turn encryption on"
                 } else {

@@ -36,10 +36,10 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform::{self, Resource};
+use rampart_plugin_sdk::terraform::{self, Resource, Setting};
 use rampart_plugin_sdk::{Context, Document, Format, Rule, Severity};
 
-use crate::common::{Flag, flag, is_set, text_is};
+use crate::common::{is_set, text_is};
 
 pub const RULE: Rule = Rule {
     id: "encryption/elasticache-at-rest",
@@ -72,9 +72,9 @@ fn check(doc: &Document, cx: &mut Context) {
 }
 
 fn replication_group(group: Resource<'_>, cx: &mut Context) {
-    match flag(group.attr("at_rest_encryption_enabled")) {
-        Flag::True | Flag::Unknown => {}
-        Flag::False(value) => {
+    match group.setting(&["at_rest_encryption_enabled"]).boolean() {
+        Setting::Known(true, _) | Setting::Unknown => {}
+        Setting::Known(false, value) => {
             cx.report(
                 value,
                 format!(
@@ -84,7 +84,7 @@ fn replication_group(group: Resource<'_>, cx: &mut Context) {
                 ),
             );
         }
-        Flag::Absent => {
+        Setting::Absent => {
             if is_set(group.attr("global_replication_group_id")) {
                 return;
             }

@@ -30,10 +30,8 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform;
+use rampart_plugin_sdk::terraform::{self, Setting};
 use rampart_plugin_sdk::{Context, Document, Format, Rule, Severity};
-
-use crate::common::{Flag, flag};
 
 pub const RULE: Rule = Rule {
     id: "encryption/search-domain",
@@ -65,7 +63,7 @@ fn check(doc: &Document, cx: &mut Context) {
         };
         // A dynamic block with an unknown for_each is an unknown item: not judged.
         for settings in block.items().filter(|b| b.kind() == rampart_plugin_sdk::Kind::Map) {
-            if let Flag::False(value) = flag(settings.get("enabled")) {
+            if let Setting::Known(false, value) = Setting::of(settings.get("enabled")).boolean() {
                 cx.report(
                     value,
                     format!(

@@ -26,10 +26,10 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform;
+use rampart_plugin_sdk::terraform::{self, Setting};
 use rampart_plugin_sdk::{Context, Document, Format, Rule, Severity};
 
-use crate::common::{Flag, flag, is_set};
+use crate::common::is_set;
 
 pub const RULE: Rule = Rule {
     id: "encryption/sqs-queue",
@@ -50,7 +50,7 @@ fn check(doc: &Document, cx: &mut Context) {
         if is_set(queue.attr("kms_master_key_id")) {
             continue;
         }
-        if let Flag::False(value) = flag(queue.attr("sqs_managed_sse_enabled")) {
+        if let Setting::Known(false, value) = queue.setting(&["sqs_managed_sse_enabled"]).boolean() {
             cx.report(
                 value,
                 format!(

@@ -37,10 +37,10 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform;
+use rampart_plugin_sdk::terraform::{self, Setting};
 use rampart_plugin_sdk::{Context, Document, Format, Rule, Severity};
 
-use crate::common::{Flag, flag, is_set};
+use crate::common::is_set;
 
 pub const RULE: Rule = Rule {
     id: "encryption/terraform-state",
@@ -67,16 +67,16 @@ fn check(doc: &Document, cx: &mut Context) {
             if label.str() != Some("s3") {
                 continue;
             }
-            match flag(backend.get("encrypt")) {
-                Flag::True | Flag::Unknown => {}
-                Flag::False(value) => {
+            match Setting::of(backend.get("encrypt")).boolean() {
+                Setting::Known(true, _) | Setting::Unknown => {}
+                Setting::Known(false, value) => {
                     cx.report(
                         value,
                         "backend \"s3\" sets encrypt to false: Terraform writes the state (secrets included) \
                          without asking S3 to encrypt it",
                     );
                 }
-                Flag::Absent => {
+                Setting::Absent => {
                     if !is_set(backend.get("bucket")) || is_set(backend.get("sse_customer_key")) {
                         continue;
                     }

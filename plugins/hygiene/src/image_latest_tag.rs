@@ -40,10 +40,10 @@
 //!     image: registry.example.com/web:2.4.1@sha256:3f1c...
 //! ```
 
-use rampart_plugin_sdk::terraform;
 use rampart_plugin_sdk::{
     Context, Document, Format, Kind, Node, Param, ParamDefault, Rule, Severity, Value, dockerfile, kubernetes,
 };
+use rampart_plugin_sdk::{compose, terraform};
 
 use crate::image_ref;
 
@@ -179,15 +179,14 @@ fn check_kubernetes(doc: &Document, cx: &mut Context, floating_tags: &[String]) 
 }
 
 fn check_compose(doc: &Document, cx: &mut Context, floating_tags: &[String]) {
-    for service in doc.root().get("services").into_iter().flat_map(Node::items) {
-        if service.at(&["definition", "build"]).is_some_and(|b| b.kind() != Kind::Null) {
+    for service in compose::services(doc) {
+        if service.definition("build").is_some_and(|b| b.kind() != Kind::Null) {
             continue;
         }
-        let Some(image) = service.get("image") else { continue };
+        let Some(image) = service.node.get("image") else { continue };
         let Some(text) = image.str() else { continue };
         if let Some(why) = image_ref::judge(text, floating_tags) {
-            let name = service.get("name").and_then(Node::str).unwrap_or("?");
-            cx.report(image, format!("service `{name}` runs image {text}: {why}"));
+            cx.report(image, format!("{} runs image {text}: {why}", service.describe()));
         }
     }
 }

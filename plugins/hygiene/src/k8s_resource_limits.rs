@@ -32,6 +32,7 @@
 //! ```
 
 use rampart_plugin_sdk::kubernetes;
+use rampart_plugin_sdk::text::join_and;
 use rampart_plugin_sdk::{Context, Document, Format, Kind, Node, Param, ParamDefault, Rule, Severity};
 
 pub const RULE: Rule = Rule {
@@ -123,13 +124,4 @@ fn limit_range_defaults(doc: &Document) -> Vec<(Option<&str>, Node<'_>)> {
                 .map(move |d| (ns, d))
         })
         .collect()
-}
-
-/// `a, b and c`.
-fn join_and(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
 }

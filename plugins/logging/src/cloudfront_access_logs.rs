@@ -68,7 +68,9 @@ fn check(doc: &Document, cx: &mut Context) {
     });
     let delivered: Vec<Resource<'_>> = sources
         .iter()
-        .filter_map(|s| Some(util::referenced(*s, s.attr("resource_arn")?, &["aws_cloudfront_distribution"])))
+        .filter_map(|s| {
+            Some(terraform::referenced(*s, s.attr("resource_arn")?, &["aws_cloudfront_distribution"]))
+        })
         .flatten()
         .collect();
 

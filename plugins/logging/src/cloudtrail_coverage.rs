@@ -37,10 +37,10 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform::{self, Resource};
+use rampart_plugin_sdk::terraform::{self, Resource, Setting};
 use rampart_plugin_sdk::{Context, Document, Format, Node, Rule, Severity};
 
-use crate::util::{self, Flag};
+use crate::util;
 
 pub const RULE: Rule = Rule {
     id: "logging/cloudtrail-coverage",
@@ -67,10 +67,9 @@ pub const RULE: Rule = Rule {
 
 fn check(doc: &Document, cx: &mut Context) {
     for trail in terraform::resources(doc, &["aws_cloudtrail"]) {
-        let body = trail.attributes();
         let name = util::display_name(trail, &["name"]);
-        match util::flag(body, "is_multi_region_trail") {
-            Flag::Default => {
+        match trail.setting(&["is_multi_region_trail"]).boolean() {
+            Setting::Absent => {
                 cx.report(
                     trail.labels(),
                     format!(
@@ -79,12 +78,12 @@ fn check(doc: &Document, cx: &mut Context) {
                     ),
                 );
             }
-            Flag::Set(false, at) => {
+            Setting::Known(false, at) => {
                 cx.report(at, format!("trail {name} records only the region it is created in"));
             }
             _ => {}
         }
-        if let Flag::Set(false, at) = util::flag(body, "include_global_service_events") {
+        if let Setting::Known(false, at) = trail.setting(&["include_global_service_events"]).boolean() {
             cx.report(
                 at,
                 format!(
@@ -92,7 +91,7 @@ fn check(doc: &Document, cx: &mut Context) {
                 ),
             );
         }
-        if let Flag::Set(false, at) = util::flag(body, "enable_logging") {
+        if let Setting::Known(false, at) = trail.setting(&["enable_logging"]).boolean() {
             cx.report(at, format!("trail {name} is created with logging stopped, so it records nothing"))
                 .severity(Severity::High);
         }
@@ -113,10 +112,10 @@ fn management_events(cx: &mut Context, trail: Resource<'_>, name: &str) {
         let mut recording = Vec::new();
         let mut excluded = None;
         for selector in &basic {
-            match util::flag(Some(*selector), "include_management_events") {
-                Flag::Default | Flag::Set(true, _) => recording.push(*selector),
-                Flag::Set(false, at) => excluded = excluded.or(Some(at)),
-                Flag::Unknown => return,
+            match terraform::setting(Some(*selector), &["include_management_events"]).boolean() {
+                Setting::Absent | Setting::Known(true, _) => recording.push(*selector),
+                Setting::Known(false, at) => excluded = excluded.or(Some(at)),
+                Setting::Unknown => return,
             }
         }
         if recording.is_empty() {

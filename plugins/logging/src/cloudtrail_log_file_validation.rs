@@ -28,10 +28,10 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform;
+use rampart_plugin_sdk::terraform::{self, Setting};
 use rampart_plugin_sdk::{Context, Document, Format, Rule, Severity};
 
-use crate::util::{self, Flag};
+use crate::util;
 
 pub const RULE: Rule = Rule {
     id: "logging/cloudtrail-log-file-validation",
@@ -56,8 +56,8 @@ pub const RULE: Rule = Rule {
 fn check(doc: &Document, cx: &mut Context) {
     for trail in terraform::resources(doc, &["aws_cloudtrail"]) {
         let name = util::display_name(trail, &["name"]);
-        match util::flag(trail.attributes(), "enable_log_file_validation") {
-            Flag::Default => {
+        match trail.setting(&["enable_log_file_validation"]).boolean() {
+            Setting::Absent => {
                 cx.report(
                     trail.labels(),
                     format!(
@@ -66,7 +66,7 @@ fn check(doc: &Document, cx: &mut Context) {
                     ),
                 );
             }
-            Flag::Set(false, at) => {
+            Setting::Known(false, at) => {
                 cx.report(
                     at,
                     format!("trail {name} does not validate its log files, so tampered or deleted log files go unnoticed"),

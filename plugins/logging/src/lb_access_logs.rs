@@ -41,10 +41,10 @@
 //! }
 //! ```
 
-use rampart_plugin_sdk::terraform::{self, Resource};
+use rampart_plugin_sdk::terraform::{self, Resource, Setting};
 use rampart_plugin_sdk::{Context, Document, Format, Node, Rule, Severity};
 
-use crate::util::{self, Flag};
+use crate::util;
 
 pub const RULE: Rule = Rule {
     id: "logging/lb-access-logs",
@@ -102,7 +102,7 @@ fn check(doc: &Document, cx: &mut Context) {
                 );
             }
             Some(block) => {
-                if let Flag::Set(false, at) = util::flag(Some(*block), "enabled") {
+                if let Setting::Known(false, at) = terraform::setting(Some(*block), &["enabled"]).boolean() {
                     cx.report(at, format!("classic load balancer {name} has its access logs turned off"));
                 }
             }
@@ -124,16 +124,16 @@ fn check_v2(cx: &mut Context, lb: Resource<'_>, what: &str, tls_listener: Option
                  access logs)"
             ),
         ),
-        Some(block) => match util::flag(Some(*block), "enabled") {
-            Flag::Default => cx.report(
+        Some(block) => match terraform::setting(Some(*block), &["enabled"]).boolean() {
+            Setting::Absent => cx.report(
                 *block,
                 format!(
                     "{what} does not log requests: its access_logs block does not set enabled = true \
                      (the provider default is false, even with a bucket)"
                 ),
             ),
-            Flag::Set(false, at) => cx.report(at, format!("{what} has its access logs turned off")),
-            Flag::Set(true, _) | Flag::Unknown => return,
+            Setting::Known(false, at) => cx.report(at, format!("{what} has its access logs turned off")),
+            Setting::Known(true, _) | Setting::Unknown => return,
         },
     };
     if let Some(listener) = tls_listener {
@@ -149,7 +149,7 @@ fn tls_listener<'a>(doc: &'a Document, lb: Resource<'a>) -> Option<Node<'a>> {
             return None;
         }
         let arn = listener.attr("load_balancer_arn")?;
-        let targets = util::referenced(listener, arn, &["aws_lb", "aws_alb"]);
+        let targets = terraform::referenced(listener, arn, &["aws_lb", "aws_alb"]);
         util::contains(&targets, lb).then_some(protocol)
     })
 }

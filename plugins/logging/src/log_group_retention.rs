@@ -53,9 +53,10 @@
 //! ```
 
 use rampart_plugin_sdk::terraform::{self, Resource};
+use rampart_plugin_sdk::text::days;
 use rampart_plugin_sdk::{Context, Document, Format, Kind, Node, Param, ParamDefault, Rule, Severity};
 
-use crate::util::{self, days};
+use crate::util;
 
 pub const RULE: Rule = Rule {
     id: "logging/log-group-retention",
@@ -159,7 +160,7 @@ fn trail_destinations(doc: &Document) -> Vec<Destination<'_>> {
     terraform::resources(doc, &["aws_cloudtrail"])
         .filter_map(|trail| {
             let value = trail.attr("cloud_watch_logs_group_arn")?;
-            let groups = util::referenced(trail, value, &["aws_cloudwatch_log_group"]);
+            let groups = terraform::referenced(trail, value, &["aws_cloudwatch_log_group"]);
             let name = value.str().and_then(log_group_of_arn);
             Some(Destination { trail, value, groups, name })
         })

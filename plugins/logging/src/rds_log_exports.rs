@@ -161,7 +161,7 @@ fn engine_of(db: Resource<'_>) -> Option<String> {
         return engine.str().map(|e| e.trim().to_ascii_lowercase());
     }
     let source = db.attr("replicate_source_db")?;
-    let sources = util::referenced(db, source, &["aws_db_instance"]);
+    let sources = terraform::referenced(db, source, &["aws_db_instance"]);
     let engines: Vec<&str> = sources.iter().filter_map(|s| s.attr("engine").and_then(Node::str)).collect();
     // Every instance the reference may name must agree.
     let first = *engines.first()?;

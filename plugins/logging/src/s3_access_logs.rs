@@ -195,7 +195,7 @@ fn collect<'a>(
     from: Resource<'a>,
     value: Node<'a>,
 ) {
-    into.extend(util::referenced(from, value, &["aws_s3_bucket"]));
+    into.extend(terraform::referenced(from, value, &["aws_s3_bucket"]));
     *opaque |= util::has_opaque_unknown(value);
     for node in value.descendants() {
         if let Some(name) = node.str().and_then(util::bucket_name_of) {
@@ -211,7 +211,7 @@ fn for_each_buckets<'a>(resource: Resource<'a>, bucket: Node<'a>) -> Vec<Resourc
         return Vec::new();
     }
     let Some(for_each) = resource.node.get("for_each") else { return Vec::new() };
-    util::referenced(resource, for_each, &["aws_s3_bucket"])
+    terraform::referenced(resource, for_each, &["aws_s3_bucket"])
 }
 
 /// The buckets a trail records S3 data events for.

@@ -1,20 +1,8 @@
-//! Small helpers shared by the logging rules (candidates for the SDK's `terraform` module).
+//! Small helpers shared by the logging rules. Settings, references and day counts come from
+//! the SDK (`terraform::Setting`, `terraform::referenced`, `text::days`).
 
 use rampart_plugin_sdk::terraform::{self, Resource};
 use rampart_plugin_sdk::{Kind, Node};
-
-/// The resources of one of `types` that the references in `value` name, seen from `from`
-/// (the resource `value` is written in). A value that names no resource yields nothing.
-pub fn referenced<'a>(from: Resource<'a>, value: Node<'a>, types: &[&str]) -> Vec<Resource<'a>> {
-    let doc = from.document();
-    let mut found = Vec::new();
-    for reference in terraform::references(value) {
-        if types.contains(&reference.kind) {
-            found.extend(terraform::resolve(doc, Some(from), reference));
-        }
-    }
-    found
-}
 
 /// Whether `value` holds an unknown that is not a reference to a resource or data source
 /// (`var.x` without a value, `each.value`, a function's unknown result): it could stand for
@@ -36,26 +24,6 @@ pub fn display_name(resource: Resource<'_>, attributes: &[&str]) -> String {
         .find_map(|a| resource.attr(a).and_then(Node::str))
         .filter(|s| !s.is_empty())
         .map_or_else(|| resource.address().to_owned(), str::to_owned)
-}
-
-/// How a boolean argument with a provider default reads.
-#[derive(Clone, Copy, Debug)]
-pub enum Flag<'a> {
-    /// Not written (or `null`): the provider default applies.
-    Default,
-    /// Written, with this value; the node is where it is written.
-    Set(bool, Node<'a>),
-    /// Written, but not known before apply (or not a boolean): never judged.
-    Unknown,
-}
-
-/// Reads a boolean argument of a block body.
-pub fn flag<'a>(body: Option<Node<'a>>, name: &str) -> Flag<'a> {
-    match body.and_then(|b| b.get(name)) {
-        None => Flag::Default,
-        Some(v) if v.kind() == Kind::Null => Flag::Default,
-        Some(v) => v.to_bool().map_or(Flag::Unknown, |b| Flag::Set(b, v)),
-    }
 }
 
 /// The nested blocks of type `name` in a block body, and whether any of them is an unknown
@@ -91,11 +59,6 @@ pub fn bucket_name_of(destination: &str) -> Option<&str> {
         _ => text,
     };
     (!text.is_empty()).then_some(text)
-}
-
-/// `1 day`, `30 days`.
-pub fn days(n: i64) -> String {
-    if n == 1 { "1 day".to_owned() } else { format!("{n} days") }
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@
 //!       - "127.0.0.1:5432:5432" # or no ports at all: services reach it as db:5432
 //! ```
 
-use rampart_plugin_sdk::{Context, Document, Format, Node, Param, ParamDefault, Rule, Severity};
+use rampart_plugin_sdk::{Context, Document, Format, Node, Param, ParamDefault, Rule, Severity, compose};
 
 use crate::util::{Ports, described_ports, overlap, port_param};
 
@@ -62,9 +62,8 @@ pub const RULE: Rule = Rule {
 
 fn check(doc: &Document, cx: &mut Context) {
     let sensitive = port_param(cx, "sensitive_ports");
-    for service in doc.root().get("services").into_iter().flat_map(Node::items) {
-        let name = service.get("name").and_then(Node::str).unwrap_or("?");
-        for port in service.get("ports").into_iter().flat_map(Node::items) {
+    for service in compose::services(doc) {
+        for port in service.node.get("ports").into_iter().flat_map(Node::items) {
             let Some(target) = port.get("target") else { continue };
             let Some(range) = target.str().and_then(Ports::parse) else { continue };
             let hits = overlap(range, &sensitive);
@@ -95,8 +94,9 @@ fn check(doc: &Document, cx: &mut Context) {
             cx.report(
                 at,
                 format!(
-                    "service `{name}` publishes container port {} as {on} on {interfaces}: anyone who can reach \
-                     the host can connect",
+                    "{} publishes container port {} as {on} on {interfaces}: anyone who can reach the \
+                     host can connect",
+                    service.describe(),
                     described_ports(&hits, 4)
                 ),
             );

@@ -44,7 +44,7 @@
 use rampart_plugin_sdk::terraform::{self, Resource};
 use rampart_plugin_sdk::{Context, Document, Format, Node, Param, ParamDefault, Rule, Severity};
 
-use crate::util::{Ports, described_ports, overlap, port_param, scalar_text, world_cidrs};
+use crate::util::{Ports, described_ports, overlap, port_param, world_cidrs};
 
 pub const RULE: Rule = Rule {
     id: "network/security-group-open-ingress",
@@ -126,7 +126,7 @@ fn port_range(
     from: Option<Node<'_>>,
     to: Option<Node<'_>>,
 ) -> Option<(Ports, bool)> {
-    let protocol = scalar_text(protocol?)?.to_ascii_lowercase();
+    let protocol = protocol?.scalar()?.trim().to_ascii_lowercase();
     match protocol.as_str() {
         "-1" | "all" => Some((Ports::ALL, true)),
         "tcp" | "6" | "udp" | "17" | "sctp" | "132" => {

@@ -2,7 +2,7 @@
 //! references to the exact instances they name. Generic enough for the SDK; private here.
 
 use rampart_plugin_sdk::terraform::{self, Reference, Resource};
-use rampart_plugin_sdk::{Context, Document, Kind, Node, Value};
+use rampart_plugin_sdk::{Context, Document, Kind, Node};
 
 /// An inclusive range of ports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,15 +162,6 @@ pub fn is_true(node: Option<Node<'_>>) -> bool {
 /// Whether a boolean argument is `false`.
 pub fn is_false(node: Option<Node<'_>>) -> bool {
     node.and_then(Node::to_bool) == Some(false)
-}
-
-/// A scalar as text (a string, a number's literal, a bool): for protocol-like values.
-pub fn scalar_text(node: Node<'_>) -> Option<&str> {
-    match node.value() {
-        Value::String(s) | Value::Number(s, _) => Some(s.trim()),
-        Value::Bool(_) => Some(node.text()),
-        _ => None,
-    }
 }
 
 /// The resources a reference names, and whether every one of them is named (the reference

@@ -31,7 +31,7 @@
 //!     add: [NET_BIND_SERVICE]   # only what the process needs
 //! ```
 
-use rampart_plugin_sdk::{Context, Document, Format, Node, Param, ParamDefault, Rule, Severity};
+use rampart_plugin_sdk::{Context, Document, Format, Node, Param, ParamDefault, Rule, Severity, compose};
 
 use crate::common;
 
@@ -92,7 +92,7 @@ fn check(doc: &Document, cx: &mut Context) {
             }
         }
         Format::Compose => {
-            for service in common::services(doc) {
+            for service in compose::services(doc) {
                 report(cx, service.describe(), service.definition("cap_add"));
             }
         }

@@ -1,6 +1,6 @@
 //! Helpers shared by the rules of this family: who counts as root, capability names, and
-//! the containers of every format (Kubernetes pod specs, Compose services, ECS container
-//! definitions) with the words a message names them by.
+//! the containers of Kubernetes pod specs and ECS container definitions with the words a
+//! message names them by (Compose services come from the SDK's `compose` module).
 
 use rampart_plugin_sdk::kubernetes::{Container, PodSpec};
 use rampart_plugin_sdk::terraform::{self, Resource};
@@ -11,11 +11,6 @@ use rampart_plugin_sdk::{Document, Kind, Node};
 pub fn is_root_user(user: &str) -> bool {
     let name = user.split(':').next().unwrap_or("").trim();
     name == "root" || (!name.is_empty() && name.bytes().all(|b| b == b'0'))
-}
-
-/// The text of a scalar written as a string or a number (`user = 0` and `user = "0"`).
-pub fn scalar_text(node: Node<'_>) -> Option<&str> {
-    matches!(node.kind(), Kind::String | Kind::Number).then(|| node.text())
 }
 
 /// A capability as the runtimes compare them: upper case, without the `CAP_` prefix
@@ -59,37 +54,6 @@ pub fn added_capabilities(container: Container<'_>) -> impl Iterator<Item = Node
         .and_then(|s| s.at(&["capabilities", "add"]))
         .into_iter()
         .flat_map(Node::items)
-}
-
-/// A Compose service: its map and its name, for messages.
-#[derive(Clone, Copy, Debug)]
-pub struct Service<'a> {
-    pub node: Node<'a>,
-}
-
-impl<'a> Service<'a> {
-    /// `service `web``.
-    pub fn describe(self) -> String {
-        match self.node.get("name").and_then(Node::str) {
-            Some(name) => format!("service `{name}`"),
-            None => "a service".to_owned(),
-        }
-    }
-
-    /// A key of the service's mapping as written (`cap_add`, `security_opt`...).
-    pub fn definition(self, key: &str) -> Option<Node<'a>> {
-        self.node.at(&["definition", key])
-    }
-}
-
-/// The services of a Compose file.
-pub fn services(doc: &Document) -> impl Iterator<Item = Service<'_>> + '_ {
-    doc.root()
-        .get("services")
-        .into_iter()
-        .flat_map(Node::items)
-        .filter(|s| s.kind() == Kind::Map)
-        .map(|node| Service { node })
 }
 
 /// An ECS container definition of an `aws_ecs_task_definition` (Terraform).

@@ -29,7 +29,7 @@
 //!     devices: ["/dev/fuse"]        # only the device it needs
 //! ```
 
-use rampart_plugin_sdk::{Context, Document, Format, Node, Rule, Severity};
+use rampart_plugin_sdk::{Context, Document, Format, Node, Rule, Severity, compose};
 
 use crate::common::{self, own_setting};
 
@@ -69,7 +69,7 @@ fn check(doc: &Document, cx: &mut Context) {
             }
         }
         Format::Compose => {
-            for service in common::services(doc) {
+            for service in compose::services(doc) {
                 if let Some(privileged) = service.node.get("privileged").filter(|p| is_true(*p)) {
                     cx.report(privileged, format!("{} runs privileged: {WHY}", service.describe()));
                 }

@@ -43,7 +43,7 @@
 //! ```
 
 use rampart_plugin_sdk::kubernetes::Container;
-use rampart_plugin_sdk::{Context, Document, Format, Node, Rule, Severity};
+use rampart_plugin_sdk::{Context, Document, Format, Node, Rule, Severity, compose};
 
 use crate::common::{self, container_anchor, own_setting};
 
@@ -79,7 +79,7 @@ fn check(doc: &Document, cx: &mut Context) {
             }
         }
         Format::Compose => {
-            for service in common::services(doc) {
+            for service in compose::services(doc) {
                 if let Some((user, text)) = root_user(service.node.get("user")) {
                     cx.report(user, format!("{} runs as root: its user is `{text}`", service.describe()));
                 }
@@ -99,7 +99,7 @@ fn check(doc: &Document, cx: &mut Context) {
 /// A `user` value that is root, with its text.
 fn root_user(user: Option<Node<'_>>) -> Option<(Node<'_>, &str)> {
     let user = user?;
-    let text = common::scalar_text(user)?;
+    let text = user.scalar()?;
     common::is_root_user(text).then_some((user, text))
 }
 

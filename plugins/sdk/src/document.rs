@@ -135,6 +135,13 @@ impl<'a> Node<'a> {
         (self.kind() == Kind::String).then(|| self.text())
     }
 
+    /// A string's value or a number's literal as written, for settings written either way
+    /// (`user: 0` and `user: "0"`, `min_tls_version = 1.2`): `None` for bools, null, unknown
+    /// values, maps and lists. Not trimmed.
+    pub fn scalar(self) -> Option<&'a str> {
+        matches!(self.kind(), Kind::String | Kind::Number).then(|| self.text())
+    }
+
     pub fn as_bool(self) -> Option<bool> {
         (self.kind() == Kind::Bool).then(|| self.text() == "true")
     }
@@ -245,5 +252,50 @@ impl<'a> Node<'a> {
 
     pub fn is_empty(self) -> bool {
         self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Format;
+    use crate::test_doc::{T, doc, list, map};
+
+    #[test]
+    fn scalars_are_strings_and_numbers_as_written() {
+        let d = doc(
+            Format::Compose,
+            &map([
+                ("s", T::Str(" 0 ")),
+                ("n", T::Num("1.20")),
+                ("b", T::Bool(true)),
+                ("z", T::Null),
+                ("u", T::Unknown("var.x")),
+                ("l", list([T::Str("a")])),
+            ]),
+        );
+        let root = d.root();
+        let scalar = |key| root.get(key).and_then(super::Node::scalar);
+        assert_eq!(scalar("s"), Some(" 0 "));
+        assert_eq!(scalar("n"), Some("1.20"));
+        for other in ["b", "z", "u", "l", "missing"] {
+            assert_eq!(scalar(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn the_test_tree_reads_back() {
+        let d = doc(
+            Format::Terraform,
+            &map([("a", list([map([("b", T::Num("7"))]), T::Null])), ("c", T::Str("x"))]),
+        );
+        let root = d.root();
+        assert_eq!(root.at(&["a"]).map(super::Node::len), Some(2));
+        assert_eq!(
+            root.get("a").and_then(|a| a.item(0)).and_then(|m| m.get("b")).and_then(super::Node::as_i64),
+            Some(7)
+        );
+        assert_eq!(root.get("c").and_then(super::Node::str), Some("x"));
+        assert_eq!(root.get("c").and_then(super::Node::key), Some("c"));
+        assert!(root.get("c").and_then(super::Node::parent).is_some_and(|p| p.is(root)));
     }
 }

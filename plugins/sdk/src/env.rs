@@ -3,7 +3,7 @@
 //! an env file, a Dockerfile, a Kubernetes container or ConfigMap, a Compose service, an ECS
 //! container definition or a Lambda function.
 
-use crate::{Document, Format, Kind, Node, kubernetes, terraform};
+use crate::{Document, Format, Kind, Node, compose, kubernetes, terraform};
 
 /// Where a variable is set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,8 +101,8 @@ fn kubernetes_vars<'a>(doc: &'a Document, out: &mut Vec<Variable<'a>>) {
 }
 
 fn compose<'a>(doc: &'a Document, out: &mut Vec<Variable<'a>>) {
-    for service in doc.root().get("services").into_iter().flat_map(Node::items) {
-        for entry in service.get("environment").into_iter().flat_map(Node::items) {
+    for service in compose::services(doc) {
+        for entry in service.node.get("environment").into_iter().flat_map(Node::items) {
             push_pair(out, entry, "key", "value", Source::Compose);
         }
     }

@@ -32,12 +32,16 @@
 //! rampart_plugin_sdk::plugin!(description: "Example rules", rules: [RULE]);
 //! ```
 
+pub mod compose;
 pub mod dockerfile;
 mod document;
 pub mod env;
 pub mod kubernetes;
 mod rule;
 pub mod terraform;
+#[cfg(test)]
+mod test_doc;
+pub mod text;
 
 pub use document::{Document, Kind, Node, Value};
 pub use rule::{Context, Param, ParamDefault, Report, Rule, mask};

@@ -42,7 +42,9 @@
 use std::collections::HashSet;
 
 use rampart_plugin_sdk::env::{self, Source};
-use rampart_plugin_sdk::{Context, Document, Format, Kind, Node, Param, ParamDefault, Rule, Severity, mask};
+use rampart_plugin_sdk::{
+    Context, Document, Format, Kind, Node, Param, ParamDefault, Rule, Severity, compose, mask,
+};
 
 use crate::detect::{describe_value, judge_named};
 use crate::walk;
@@ -186,8 +188,8 @@ fn reference_defaults<'a>(doc: &'a Document, out: &mut Vec<Var<'a>>) {
 /// Compose `build.args`, map or list form, as written (with `${VAR}` references in the
 /// text, which the judge treats as references).
 fn compose_build_args<'a>(doc: &'a Document, out: &mut Vec<Var<'a>>) {
-    for service in doc.root().get("services").into_iter().flat_map(Node::items) {
-        let Some(args) = service.at(&["definition", "build", "args"]) else { continue };
+    for service in compose::services(doc) {
+        let Some(args) = service.definition("build").and_then(|b| b.get("args")) else { continue };
         match args.kind() {
             Kind::Map => {
                 for (name, node) in args.entries() {

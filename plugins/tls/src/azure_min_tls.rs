@@ -36,7 +36,7 @@
 use rampart_plugin_sdk::terraform::{self, Resource};
 use rampart_plugin_sdk::{Context, Document, Format, Kind, Node, Rule, Severity};
 
-use crate::common::{MIN_TLS, Tls, allows_below, enables_below, min_tls, protocol_name, scalar};
+use crate::common::{MIN_TLS, Tls, allows_below, enables_below, min_tls, protocol_name};
 
 pub const RULE: Rule = Rule {
     id: "tls/azure-min-tls",
@@ -163,7 +163,7 @@ fn check(doc: &Document, cx: &mut Context) {
 }
 
 fn judge_value(node: Node<'_>, key: &str, min: Tls, cx: &mut Context) {
-    let Some(written) = scalar(node) else { return };
+    let Some(written) = node.scalar() else { return };
     match read_minimum(written) {
         Some(Minimum::Version(lowest)) if lowest < min => {
             // A number is shown as the version it stands for (`1.0` evaluates to `1`).

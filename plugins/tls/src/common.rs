@@ -1,7 +1,9 @@
 //! Helpers shared by the tls rules: TLS versions and the `min_tls` parameter, the AWS ELB
-//! security-policy table, and small readers for values written in different styles.
+//! security-policy table, and small readers for values written in different styles (a
+//! string or a number: `Node::scalar` in the SDK).
 
-use rampart_plugin_sdk::{Context, Node, Param, ParamDefault, Value};
+use rampart_plugin_sdk::text::join_and;
+use rampart_plugin_sdk::{Context, Node, Param, ParamDefault};
 
 /// The `min_tls` parameter every rule that compares versions declares.
 pub const MIN_TLS: Param = Param {
@@ -80,15 +82,6 @@ pub fn weak_versions(lowest: Tls, min: Tls) -> String {
         previous = Some(*v);
     }
     join_and(&parts)
-}
-
-/// `a`, `a and b`, `a, b and c`.
-pub fn join_and(parts: &[String]) -> String {
-    match parts {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
 }
 
 /// The tail of a finding about a version below the minimum: `allows TLS 1.0 and 1.1; the
@@ -187,15 +180,6 @@ pub fn protocol_name(word: &str) -> Option<Tls> {
         "tlsv1.1" | "tls1.1" => Some(Tls::V11),
         "tlsv1.2" | "tls1.2" => Some(Tls::V12),
         "tlsv1.3" | "tls1.3" => Some(Tls::V13),
-        _ => None,
-    }
-}
-
-/// A scalar's text: a string, or a number as written (`value: 0` in YAML, `= 1.2` in HCL).
-/// `None` for unknown values, booleans, null and collections.
-pub fn scalar(node: Node<'_>) -> Option<&str> {
-    match node.value() {
-        Value::String(s) | Value::Number(s, _) => Some(s),
         _ => None,
     }
 }

@@ -44,8 +44,6 @@
 use rampart_plugin_sdk::env::{self, Source, Variable};
 use rampart_plugin_sdk::{Context, Document, Format, Rule, Severity};
 
-use crate::common::scalar;
-
 pub const RULE: Rule = Rule {
     id: "tls/database-tls",
     title: "Database connections use TLS",
@@ -103,7 +101,7 @@ enum Verdict {
 
 fn check(doc: &Document, cx: &mut Context) {
     for variable in env::variables(doc) {
-        let Some(value) = scalar(variable.value) else { continue };
+        let Some(value) = variable.value.scalar() else { continue };
         if let Some(connection) = parse(value) {
             judge_connection(&variable, &connection, cx);
         } else if let Some(verdict) = switch(variable.name, value) {

@@ -32,7 +32,7 @@
 use rampart_plugin_sdk::env;
 use rampart_plugin_sdk::{Context, Document, Format, Rule, Severity};
 
-use crate::common::{insecure_env, scalar};
+use crate::common::insecure_env;
 
 pub const RULE: Rule = Rule {
     id: "tls/env-tls-verification",
@@ -55,7 +55,7 @@ pub const RULE: Rule = Rule {
 fn check(doc: &Document, cx: &mut Context) {
     for variable in env::variables(doc) {
         // Numbers count as their text (`value: 0` in YAML, `value = 0` in HCL).
-        let Some(value) = scalar(variable.value) else { continue };
+        let Some(value) = variable.value.scalar() else { continue };
         if let Some(why) = insecure_env(variable.name, value) {
             // An empty value has an empty span: point at the name instead.
             let at = if value.is_empty() { variable.name_node } else { variable.value };
