@@ -20,6 +20,12 @@ pub enum Tier {
     Weak,
 }
 
+/// The default of `min_length`, which the three rules that judge random-looking values share
+/// (policies/baseline.toml writes it out once).
+pub const DEFAULT_MIN_LENGTH: i64 = 16;
+/// The default of `min_entropy`, shared likewise.
+pub const DEFAULT_MIN_ENTROPY: f64 = 3.5;
+
 /// The words of a name, uppercased: split at anything but letters and digits and at
 /// camelCase boundaries (`dbPassword`, `APIKey` → `API`, `KEY`).
 pub fn words(name: &str) -> Vec<String> {

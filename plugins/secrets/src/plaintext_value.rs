@@ -70,13 +70,13 @@ pub const RULE: Rule = Rule {
             name: "min_length",
             description: "Minimum length for a value to count as random-looking (the test applied \
                 to weakly secret-ish names and to example/template env files).",
-            default: ParamDefault::Integer(16),
+            default: ParamDefault::Integer(crate::detect::DEFAULT_MIN_LENGTH),
         },
         Param {
             name: "min_entropy",
             description: "Minimum Shannon entropy, in bits per character, for a value to count as \
                 random-looking.",
-            default: ParamDefault::Float(3.5),
+            default: ParamDefault::Float(crate::detect::DEFAULT_MIN_ENTROPY),
         },
     ],
     check,

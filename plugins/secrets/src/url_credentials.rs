@@ -53,13 +53,13 @@ pub const RULE: Rule = Rule {
             name: "min_length",
             description: "In example and template env files, a URL password is reported only when \
                 it is at least this many characters long and random-looking.",
-            default: ParamDefault::Integer(16),
+            default: ParamDefault::Integer(crate::detect::DEFAULT_MIN_LENGTH),
         },
         Param {
             name: "min_entropy",
             description: "In example and template env files, the Shannon entropy (bits per \
                 character) from which a URL password counts as random-looking.",
-            default: ParamDefault::Float(3.5),
+            default: ParamDefault::Float(crate::detect::DEFAULT_MIN_ENTROPY),
         },
     ],
     check,
