@@ -4,7 +4,7 @@
 //! exported with [`plugin!`]. A check function walks the [`Document`] through [`Node`]s (no
 //! indices, no ABI) and reports findings through the [`Context`]:
 //!
-//! ```ignore
+//! ```no_run
 //! use rampart_plugin_sdk::{Context, Document, Format, Rule, Severity};
 //!
 //! pub const RULE: Rule = Rule {

@@ -8,7 +8,10 @@
 //! A rule judges an argument as a [`Setting`]: absent (the provider's default applies),
 //! unknown (never a violation) or known, with the node to report at:
 //!
-//! ```ignore
+//! ```no_run
+//! # use rampart_plugin_sdk::{Context, Document, terraform::{self, Setting}};
+//! # fn check(doc: &Document, cx: &mut Context) {
+//! # for db in terraform::resources(doc, &["aws_db_instance"]) {
 //! match db.setting(&["storage_encrypted"]).boolean() {
 //!     Setting::Known(false, node) => {
 //!         cx.report(node, "storage_encrypted = false: the storage is not encrypted");
@@ -18,6 +21,8 @@
 //!     }
 //!     Setting::Known(true, _) | Setting::Unknown => {}
 //! }
+//! # }
+//! # }
 //! ```
 
 use crate::{Document, Kind, Node};
