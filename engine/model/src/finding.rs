@@ -38,6 +38,9 @@ impl Finding {
 /// How many characters of a secret any output may show.
 pub const SECRET_SHOWN_CHARS: usize = 4;
 
+/// A secret at least this long is also masked where a message quotes it.
+const MESSAGE_MASK_MIN_CHARS: usize = 12;
+
 /// Masks every secret the findings point at, before any reporter sees them: in each file
 /// holding one, the text of every secret span keeps its first [`SECRET_SHOWN_CHARS`]
 /// characters and the rest becomes `*` (line breaks kept, so offsets, lines and columns do
@@ -80,7 +83,10 @@ pub fn mask_secrets(findings: &mut [Finding]) {
     for finding in findings.iter_mut() {
         if let Some((file, secrets)) = masked_files.get(finding.file.path.as_str()) {
             finding.file = Arc::clone(file);
-            for secret in secrets.iter().filter(|s| s.chars().count() > SECRET_SHOWN_CHARS) {
+            // Defence in depth against a plugin quoting a secret in its message. Short
+            // secrets are often words the message uses too ("embeds the password of user
+            // `app`" for the password `password`), so only long ones are replaced.
+            for secret in secrets.iter().filter(|s| s.chars().count() >= MESSAGE_MASK_MIN_CHARS) {
                 if finding.message.contains(secret.as_str()) {
                     finding.message = finding.message.replace(secret.as_str(), &masked(secret));
                 }
@@ -217,6 +223,16 @@ mod tests {
         let mut findings = vec![secret];
         mask_secrets(&mut findings);
         assert_eq!(&*findings[0].related[0].file.text, "p = \"hun************\n");
+    }
+
+    #[test]
+    fn a_short_secret_that_is_also_a_word_of_the_message_leaves_the_message_alone() {
+        let file = Arc::new(SourceFile::new(".env", "URL=postgres://app:password@db/x\n"));
+        let mut findings =
+            vec![finding(&file, Span::new(19, 27), true, "the URL embeds the password of user `app`")];
+        mask_secrets(&mut findings);
+        assert_eq!(findings[0].message, "the URL embeds the password of user `app`");
+        assert_eq!(&*findings[0].file.text, "URL=postgres://app:pass****@db/x\n");
     }
 
     #[test]

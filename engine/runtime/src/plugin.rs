@@ -367,7 +367,12 @@ impl Plugin {
             return Ok(None);
         }
         let default_severity = settings.and_then(|s| s.severity).unwrap_or(rule.severity);
-        let (file, span) = locate(doc, finding.node)?;
+        let (file, mut span) = locate(doc, finding.node)?;
+        if let Some(part) = finding.part
+            && let Some(narrowed) = part_span(doc, finding.node, &file.text, span, part.offset, part.len)
+        {
+            span = narrowed;
+        }
         let mut related = finding
             .related
             .into_iter()
@@ -402,6 +407,31 @@ impl Plugin {
     }
 }
 
+/// The span of a byte range of a node's value, when the file holds the value verbatim at the
+/// node's span, or verbatim between one quote character on each side (`"v"`, `'v'`); `None`
+/// (the whole node) otherwise, or when the range is outside the value or splits a character.
+fn part_span(
+    doc: &Document,
+    node: u32,
+    source: &str,
+    span: rampart_model::Span,
+    offset: u32,
+    len: u32,
+) -> Option<rampart_model::Span> {
+    let value = doc.get(node)?.value();
+    let written = source.get(span.start as usize..span.end as usize)?;
+    let base = if written == value {
+        span.start
+    } else if written.len() == value.len() + 2 && written.get(1..written.len() - 1) == Some(value) {
+        span.start + 1
+    } else {
+        return None;
+    };
+    let end = offset.checked_add(len)?;
+    value.get(offset as usize..end as usize)?;
+    Some(rampart_model::Span::new(base + offset, base + end))
+}
+
 fn time_allowed(timeout: Duration, text_bytes: usize) -> Duration {
     let extra_mib = u32::try_from((text_bytes >> 20).saturating_sub(1)).unwrap_or(u32::MAX);
     timeout.saturating_add((timeout / 20).saturating_mul(extra_mib))
@@ -426,6 +456,28 @@ fn locate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_part_is_located_where_the_value_is_written_verbatim() {
+        use rampart_model::{DocumentBuilder, SourceFile, Span};
+        let text = "A=curl -fsSLk x\nB=\"quoted -k\"\nC=multi\\\n line\n";
+        let file = std::sync::Arc::new(SourceFile::new("f", text));
+        let mut builder = DocumentBuilder::new(Format::Env, std::sync::Arc::clone(&file), Span::new(0, 40));
+        builder.string(DocumentBuilder::ROOT, "A", "curl -fsSLk x", Span::new(2, 15));
+        builder.string(DocumentBuilder::ROOT, "B", "quoted -k", Span::new(18, 29));
+        builder.string(DocumentBuilder::ROOT, "C", "multi line", Span::new(32, 44));
+        let doc = builder.finish();
+        let id = |key: &str| doc.root().get(key).unwrap().id();
+        let (plain, quoted, joined) = (id("A"), id("B"), id("C"));
+        let at = |node: u32, offset, len| {
+            let span = doc.get(node).unwrap().node().span;
+            part_span(&doc, node, text, span, offset, len)
+        };
+        assert_eq!(at(plain, 5, 6), Some(Span::new(7, 13)), "`-fsSLk`");
+        assert_eq!(at(quoted, 7, 2), Some(Span::new(26, 28)), "inside the quotes");
+        assert_eq!(at(joined, 0, 5), None, "not verbatim: the whole node");
+        assert_eq!(at(plain, 10, 9), None, "past the value's end");
+    }
 
     #[test]
     fn big_documents_get_more_time() {

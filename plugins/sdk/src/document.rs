@@ -186,6 +186,16 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// The byte range of `part` within this node's [`text`](Self::text), when `part` is a
+    /// slice of it (a word found in a RUN line, the password of a URL): what
+    /// [`Report::part`](crate::Report::part) takes. `None` for text from anywhere else.
+    pub fn range_of(self, part: &str) -> Option<std::ops::Range<usize>> {
+        let text = self.text();
+        let start = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+        let end = start.checked_add(part.len())?;
+        (end <= text.len()).then_some(start..end)
+    }
+
     /// The document this node belongs to.
     pub fn document(self) -> &'a Document {
         self.doc

@@ -78,6 +78,17 @@ impl Report<'_> {
         self
     }
 
+    /// Narrows the finding to a byte range of the node's value (`-k` in `curl -fsSLk ...`,
+    /// the password in a URL): the report points at exactly that part where the file holds
+    /// the value verbatim, and at the whole node otherwise. A range outside the value, or
+    /// not on character boundaries, is ignored.
+    pub fn part(self, range: std::ops::Range<usize>) -> Self {
+        let offset = u32::try_from(range.start).unwrap_or(u32::MAX);
+        let len = u32::try_from(range.end.saturating_sub(range.start)).unwrap_or(0);
+        self.finding.part = Some(wit::Text { offset, len });
+        self
+    }
+
     /// Adds a secondary location that explains the finding.
     pub fn related(self, node: Node<'_>, message: impl Into<String>) -> Self {
         self.finding.related.push(wit::Related { node: node.id(), message: message.into() });
@@ -95,6 +106,7 @@ impl Context {
             severity: None,
             related: Vec::new(),
             secret: false,
+            part: None,
         });
         let finding = self.findings.last_mut().expect("just pushed");
         Report { finding }

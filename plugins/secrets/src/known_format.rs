@@ -75,7 +75,15 @@ fn check(doc: &Document, cx: &mut Context) {
         if site.template {
             message.push_str(", in an example file: it looks real, not like a placeholder");
         }
-        cx.report(site.node, message).secret();
+        let report = cx.report(site.node, message);
+        // One secret in the value: point at (and mask) exactly it.
+        match found.as_slice() {
+            [only] => match site.node.range_of(only.text) {
+                Some(range) => report.part(range).secret(),
+                None => report.secret(),
+            },
+            _ => report.secret(),
+        };
     }
 }
 

@@ -98,7 +98,12 @@ fn check(doc: &Document, cx: &mut Context) {
             } else {
                 "a password".to_owned()
             };
-            cx.report(site.node, format!("{} in {} embeds {whose}", url.what(), site.place)).secret();
+            let report = cx.report(site.node, format!("{} in {} embeds {whose}", url.what(), site.place));
+            // Point at (and mask) the password itself when the value is written as it is.
+            match site.node.range_of(url.password) {
+                Some(range) => report.part(range).secret(),
+                None => report.secret(),
+            };
         }
     }
 }

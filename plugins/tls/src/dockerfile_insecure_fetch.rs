@@ -78,18 +78,62 @@ fn check(doc: &Document, cx: &mut Context) {
             } else {
                 split_commands(script)
             };
-            let mut problems = Vec::new();
+            let mut cursor = 0;
             for words in &commands {
+                let mut problems = Vec::new();
                 judge_command(words, 0, &mut problems);
-            }
-            for problem in problems {
-                if !reported.iter().any(|(n, p)| n.is(node) && *p == problem) {
-                    cx.report(node, problem.clone());
+                let start = words.first().and_then(|w| find_word(script, cursor, w));
+                for problem in problems {
+                    if reported.iter().any(|(n, p)| n.is(node) && *p == problem) {
+                        continue;
+                    }
+                    let report = cx.report(node, problem.clone());
+                    if let Some(range) = start.and_then(|s| culprit(script, s, words, &problem)) {
+                        report.part(range);
+                    }
                     reported.push((node, problem));
+                }
+                if let Some(start) = start {
+                    cursor = start;
                 }
             }
         }
     }
+}
+
+/// Where `word` is written as a whole word in `script`, at or after `from`: a byte offset.
+/// Quotes or escapes inside the word (which the splitter removed) make it not found.
+fn find_word(script: &str, from: usize, word: &str) -> Option<usize> {
+    let is_boundary = |b: Option<&u8>| b.is_none_or(|b| b.is_ascii_whitespace() || b";&|()`\"'=".contains(b));
+    let mut at = from;
+    while let Some(found) = script.get(at..)?.find(word) {
+        let start = at + found;
+        let end = start + word.len();
+        let before = start.checked_sub(1).and_then(|i| script.as_bytes().get(i));
+        if !word.is_empty() && is_boundary(before) && is_boundary(script.as_bytes().get(end)) {
+            return Some(start);
+        }
+        at = start + word.len().max(1);
+    }
+    None
+}
+
+/// The part of the script a problem is about: the first word of the command, after its
+/// program, that the message quotes (`-fsSLk`, `--insecure`, `strict-ssl`), else the program.
+fn culprit(
+    script: &str,
+    command_start: usize,
+    words: &[String],
+    problem: &str,
+) -> Option<std::ops::Range<usize>> {
+    let quoted = words.iter().skip(1).filter(|w| w.len() >= 2 && problem.contains(w.as_str()));
+    for word in quoted {
+        if let Some(start) = find_word(script, command_start, word) {
+            return Some(start..start + word.len());
+        }
+    }
+    let program = words.first()?;
+    Some(command_start..command_start + program.len())
 }
 
 /// Splits a shell script into simple commands (at `;`, `&`, `|`, newlines, parentheses and

@@ -42,6 +42,7 @@ impl Guest for BadNode {
             severity: None,
             related: vec![],
             secret: false,
+            part: None,
         };
         Ok(vec![
             finding(ID, 0, "a well-formed finding"),
