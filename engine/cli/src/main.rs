@@ -134,13 +134,11 @@ fn rules(args: &RulesArgs) -> Result<Exit> {
             .packs
             .iter()
             .flat_map(|pack| {
-                pack.controls.iter().filter(|c| c.rules.iter().any(|p| rule.id.matches(p))).map(|c| {
-                    ControlRef {
-                        pack: &pack.name,
-                        framework: pack.framework.as_deref(),
-                        control: &c.id,
-                        title: &c.title,
-                    }
+                pack.controls.iter().filter(|c| c.covers(rule)).map(|c| ControlRef {
+                    pack: &pack.name,
+                    framework: pack.framework.as_deref(),
+                    control: &c.id,
+                    title: &c.title,
                 })
             })
             .collect()

@@ -120,6 +120,13 @@ pub struct Control {
     pub rules: Vec<String>,
 }
 
+impl Control {
+    /// Whether the rule is one of those that implement the control.
+    pub fn covers(&self, rule: &RuleMeta) -> bool {
+        self.rules.iter().any(|pattern| rule.id.matches(pattern))
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPack {
@@ -348,11 +355,6 @@ impl Pack {
             }
         }
         Ok(())
-    }
-
-    /// The rules a control of this pack names, among the loaded ones.
-    pub fn control_rules<'r>(&self, control: &Control, rules: &[&'r RuleMeta]) -> Vec<&'r RuleMeta> {
-        rules.iter().copied().filter(|r| control.rules.iter().any(|p| r.id.matches(p))).collect()
     }
 }
 

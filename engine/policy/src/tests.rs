@@ -216,6 +216,16 @@ fn packs_are_found_by_name_or_path() {
 }
 
 #[test]
+fn a_control_covers_the_rules_its_patterns_name() {
+    let pack = "[pack]\nname = \"f\"\n[controls.\"CC6.7\"]\ntitle = \"t\"\nrules = [\"tls/*\", \"backup/rds-retention\"]\n";
+    let pack = Pack::parse("f.toml", pack, PackSource::Builtin).unwrap();
+    let control = &pack.controls[0];
+    let rules = rules();
+    let covered: Vec<&str> = rules.iter().filter(|r| control.covers(r)).map(|r| r.id.as_str()).collect();
+    assert_eq!(covered, ["backup/rds-retention", "tls/lb-listener-policy"]);
+}
+
+#[test]
 fn every_builtin_pack_parses() {
     for (name, text) in BUILTIN {
         let pack = Pack::parse(name, text, PackSource::Builtin).unwrap_or_else(|e| panic!("{e}"));

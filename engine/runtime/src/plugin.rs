@@ -113,7 +113,6 @@ pub struct Plugin {
     /// sha256 of the component, hex.
     pub sha256: String,
     pub origin: Origin,
-    formats: HashSet<Format>,
     pre: BindingsPre<StoreState>,
     engine: wasmtime::Engine,
     memory_limit: usize,
@@ -148,7 +147,6 @@ impl Runtime {
             rules: Vec::new(),
             sha256,
             origin,
-            formats: HashSet::new(),
             pre,
             engine: self.engine.clone(),
             memory_limit: self.limits.memory_bytes,
@@ -173,7 +171,6 @@ impl Runtime {
         if rules.is_empty() {
             return Err(LoadError::NoRules);
         }
-        plugin.formats = rules.iter().flat_map(|r| r.formats.iter().copied()).collect();
         plugin.info = PluginInfo { name: info.name, version: info.version, description: info.description };
         plugin.rules = rules;
         Ok(plugin)
@@ -181,11 +178,6 @@ impl Runtime {
 }
 
 impl Plugin {
-    /// Whether any of the plugin's rules reads documents of this format.
-    pub fn applies_to(&self, format: Format) -> bool {
-        self.formats.contains(&format)
-    }
-
     /// Whether the plugin has been switched off for the rest of the scan after repeated
     /// time-outs.
     pub fn is_disabled(&self) -> bool {
@@ -290,11 +282,6 @@ impl Plugin {
             .flat_map(|(rule, _)| rule.formats.iter().copied())
             .collect();
         Configured { rules, params, formats }
-    }
-
-    /// The plugin with every rule as declared: enabled, default severities and parameters.
-    pub fn defaults(&self) -> Configured {
-        self.configure(RuleSettings::defaults)
     }
 
     /// Evaluates the plugin's rules on one document. Failures come back as errors naming the
