@@ -82,9 +82,8 @@ impl Runner {
         let rules: serde_json::Value =
             serde_json::from_str(&stdout).map_err(|e| format!("`rampart rules` is not JSON: {e}"))?;
         let rules = rules.as_array().ok_or("`rampart rules` is not a list")?;
-        let wanted = |id: &str| match filter {
-            None | Some("*") => true,
-            Some(f) => f == id || f.strip_suffix("/*").is_some_and(|fam| id.split('/').next() == Some(fam)),
+        let wanted = |id: &str| {
+            filter.is_none_or(|pattern| rampart_model::RuleId::parse(id).is_ok_and(|id| id.matches(pattern)))
         };
         Ok(rules
             .iter()
