@@ -488,3 +488,31 @@ fn output_goes_to_the_file_named() {
     assert_eq!(written["findings"], to_stdout["findings"]);
     assert_eq!(written["format_version"], 1);
 }
+
+#[test]
+fn github_output_annotates_findings_and_errors_with_their_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good/Dockerfile", ROOT_IMAGE);
+    write(dir.path(), "bad/Dockerfile", "FROM alpine\nFORM oops\n");
+    let out =
+        run(rampart().current_dir(dir.path()).args(["scan", "--format", "github", "--rule", "non-root/*"]));
+    assert_eq!(out.code, 3, "a parse error fails closed: {}", out.stdout);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let finding = lines
+        .iter()
+        .find(|l| l.starts_with("::error file=good/Dockerfile,"))
+        .unwrap_or_else(|| panic!("no annotation for the finding:\n{}", out.stdout));
+    assert!(
+        finding.starts_with(
+            "::error file=good/Dockerfile,line=1,col=1,endLine=1,endColumn=17,title=non-root/dockerfile-user (high)::"
+        ),
+        "{finding}"
+    );
+    // The fix is on the same command: the line break is escaped.
+    assert!(finding.contains("run as root%0Afix: Create an unprivileged user"), "{finding}");
+    let error =
+        lines.iter().find(|l| l.starts_with("::error file=bad/Dockerfile,")).expect("the parse error");
+    assert!(error.starts_with("::error file=bad/Dockerfile,line=2,col=1,"), "{error}");
+    assert!(error.contains("title=rampart parse error::"), "{error}");
+    assert_eq!(lines.last(), Some(&"1 finding (1 high) in 2 files; 1 error"));
+}

@@ -109,8 +109,8 @@ pub struct ScanArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+    pub format: RulesFormat,
 
     #[command(flatten)]
     pub plugin: PluginArgs,
@@ -118,6 +118,16 @@ pub struct RulesArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    Human,
+    Json,
+    /// GitHub Actions workflow commands (`::error file=...,line=...::message`): annotations
+    /// on the pull request.
+    Github,
+}
+
+/// How `rampart rules` lists the rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
     Human,
     Json,
 }

@@ -26,7 +26,9 @@ use rampart_model::RuleMeta;
 use rampart_policy::{Policy, Resolved};
 use rampart_runtime::Configured;
 
-use crate::args::{Cli, ColorChoice, Command, FailOn, OutputFormat, PluginArgs, RulesArgs, ScanArgs};
+use crate::args::{
+    Cli, ColorChoice, Command, FailOn, OutputFormat, PluginArgs, RulesArgs, RulesFormat, ScanArgs,
+};
 use crate::config::Config;
 use crate::plugins::Loaded;
 
@@ -94,6 +96,7 @@ fn scan(args: &ScanArgs) -> Result<Exit> {
     write_output(args.output.as_deref(), |out| match args.format {
         OutputFormat::Human => rampart_report::human(out, &report, style),
         OutputFormat::Json => rampart_report::json(out, &report),
+        OutputFormat::Github => rampart_report::github(out, &report),
     })?;
     if args.plugin.verbose {
         let stats = loaded.runtime.cache_stats();
@@ -145,7 +148,7 @@ fn rules(args: &RulesArgs) -> Result<Exit> {
     };
     let mut out = std::io::stdout().lock();
     match args.format {
-        OutputFormat::Json => {
+        RulesFormat::Json => {
             #[derive(serde::Serialize)]
             struct InForce {
                 enabled: bool,
@@ -187,7 +190,7 @@ fn rules(args: &RulesArgs) -> Result<Exit> {
             serde_json::to_writer_pretty(&mut out, &entries)?;
             writeln!(out)?;
         }
-        OutputFormat::Human => {
+        RulesFormat::Human => {
             let width = rules.iter().map(|(_, r)| r.id.as_str().len()).max().unwrap_or(0);
             for (plugin, rule) in &rules {
                 let settings = resolved.settings(rule);

@@ -127,6 +127,17 @@ pub enum ErrorKind {
     Plugin,
 }
 
+impl ErrorKind {
+    /// `io`, `parse` or `plugin`, as JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Io => "io",
+            ErrorKind::Parse => "parse",
+            ErrorKind::Plugin => "plugin",
+        }
+    }
+}
+
 /// A failure to judge something. Never turned into a policy verdict.
 #[derive(Clone, Debug)]
 pub struct ScanError {

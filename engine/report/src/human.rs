@@ -204,7 +204,7 @@ pub fn human(out: &mut dyn Write, report: &Report<'_>, style: Style) -> io::Resu
     for notice in report.notices {
         render(&handler, &PlainDiagnostic::notice(notice), &mut buffer, out)?;
     }
-    writeln!(out, "{}", summary(report))
+    writeln!(out, "{}", crate::summary(report))
 }
 
 fn render(
@@ -219,32 +219,4 @@ fn render(
         .map_err(|_| io::Error::other("could not render a diagnostic"))?;
     out.write_all(buffer.as_bytes())?;
     writeln!(out)
-}
-
-fn summary(report: &Report<'_>) -> String {
-    let files = plural(report.files, "file", "files");
-    let mut errors = plural(report.errors.len(), "error", "errors");
-    if !report.notices.is_empty() {
-        errors = format!("{errors}; {}", plural(report.notices.len(), "notice", "notices"));
-    }
-    if report.findings.is_empty() {
-        return format!("no findings in {files}; {errors}");
-    }
-    let by_severity: Vec<String> = Severity::ALL
-        .iter()
-        .rev()
-        .filter_map(|&s| {
-            let n = report.count(s);
-            (n > 0).then(|| format!("{n} {s}"))
-        })
-        .collect();
-    format!(
-        "{} ({}) in {files}; {errors}",
-        plural(report.findings.len(), "finding", "findings"),
-        by_severity.join(", ")
-    )
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
