@@ -77,6 +77,7 @@ fn scan(args: &ScanArgs) -> Result<Exit> {
         configured: &configured,
         terraform: &terraform_inputs,
         max_file_size: max_file_mib.saturating_mul(1 << 20),
+        hash_files: false,
     };
     let mut outcome = pool.install(|| scan::scan(&candidates, settings));
     // Before any reporter sees them: no output may show a secret.
@@ -91,6 +92,7 @@ fn scan(args: &ScanArgs) -> Result<Exit> {
         notices: &outcome.notices,
         rules: loaded.rules(),
         files: outcome.files,
+        scanned: &outcome.scanned,
     };
     let style = Style { color: use_color(args) };
     write_output(args.output.as_deref(), |out| match args.format {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rampart_model::{Document, ErrorKind, Finding, Format, Notice, ScanError, SourceFile};
+use rampart_model::{Document, ErrorKind, Finding, Format, Notice, ScanError, ScannedFile, SourceFile};
 use rampart_parse::{NameHint, ParseErrorKind, terraform};
 use rampart_runtime::{Configured, Plugin, PreparedDocument};
 use rayon::prelude::*;
@@ -27,6 +27,8 @@ pub struct Settings<'a> {
     pub terraform: &'a terraform::Inputs,
     /// In bytes.
     pub max_file_size: u64,
+    /// Record each scanned file's sha256 in [`Outcome::scanned`] (for evidence).
+    pub hash_files: bool,
 }
 
 /// Why a file was not read: a failure (an error) or a size over the cap (a notice).
@@ -46,6 +48,8 @@ pub struct Outcome {
     pub skipped: Vec<String>,
     /// What was deliberately not evaluated (Helm templates).
     pub notices: Vec<Notice>,
+    /// Every file that was read, in path order.
+    pub scanned: Vec<ScannedFile>,
 }
 
 impl Outcome {
@@ -57,13 +61,21 @@ impl Outcome {
     }
 
     fn merge(mut self, other: Outcome) -> Outcome {
-        let Outcome { findings, errors, files, skipped, notices } = other;
+        let Outcome { findings, errors, files, skipped, notices, scanned } = other;
         self.findings.extend(findings);
         self.errors.extend(errors);
         self.files += files;
         self.skipped.extend(skipped);
         self.notices.extend(notices);
+        self.scanned.extend(scanned);
         self
+    }
+
+    fn read(&mut self, format: Format, file: &SourceFile, hash: bool) {
+        use sha2::{Digest, Sha256};
+        let sha256 = hash.then(|| hex::encode(Sha256::digest(file.text.as_bytes())));
+        let bytes = file.text.len() as u64;
+        self.scanned.push(ScannedFile { path: file.path.clone(), format, bytes, sha256 });
     }
 }
 
@@ -91,6 +103,8 @@ pub fn scan(candidates: &[Candidate], settings: Settings<'_>) -> Outcome {
         outcome = outcome.merge(module.outcome);
     }
     outcome.skipped.sort();
+    outcome.scanned.sort_by(|a, b| a.path.cmp(&b.path));
+    outcome.scanned.dedup_by(|a, b| a.path == b.path);
     outcome.notices.sort_by(|a, b| (&a.path, a.location()).cmp(&(&b.path, b.location())));
     outcome.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome
@@ -116,6 +130,7 @@ fn scan_file(candidate: &Candidate, settings: Settings<'_>) -> Outcome {
         }
     };
     outcome.files = 1;
+    outcome.read(format, &file, settings.hash_files);
     let document = match rampart_parse::parse(format, file.clone()) {
         Ok(document) => document,
         Err(err) if err.kind == ParseErrorKind::NotEvaluated => {
@@ -227,7 +242,7 @@ fn module_files(
     dir: &Path,
     names: &[String],
     display: &str,
-    max_size: u64,
+    settings: Settings<'_>,
     outcome: &mut Outcome,
 ) -> Vec<Arc<SourceFile>> {
     // Terraform loads exactly `*.tf` and `*.tf.json`, case-sensitively.
@@ -237,10 +252,13 @@ fn module_files(
     for name in names.iter().filter(is_module_file) {
         let shown = if display == "." { name.clone() } else { format!("{display}/{name}") };
         outcome.files += 1;
-        let read = read_bytes(&dir.join(name), &shown, max_size)
+        let read = read_bytes(&dir.join(name), &shown, settings.max_file_size)
             .and_then(|bytes| source(bytes, &shown).map_err(Unread::Failed));
         match read {
-            Ok(file) => files.push(file),
+            Ok(file) => {
+                outcome.read(Format::Terraform, &file, settings.hash_files);
+                files.push(file);
+            }
             Err(unread) => outcome.unread(unread),
         }
     }
@@ -263,7 +281,7 @@ fn file_names(dir: &Path) -> Result<Vec<String>, String> {
 struct DirLoader<'a> {
     root: &'a Path,
     display: &'a str,
-    max_size: u64,
+    settings: Settings<'a>,
     /// What reading the called modules' files found (counts, unreadable files).
     outcome: std::sync::Mutex<Outcome>,
 }
@@ -276,7 +294,7 @@ impl terraform::Loader for DirLoader<'_> {
         let mut outcome = self.outcome.lock().map_err(|_| "a module reader failed earlier".to_owned())?;
         let before = outcome.errors.len() + outcome.notices.len();
         let names = file_names(&path)?;
-        let files = module_files(&path, &names, &display, self.max_size, &mut outcome);
+        let files = module_files(&path, &names, &display, self.settings, &mut outcome);
         if outcome.errors.len() + outcome.notices.len() > before {
             return Err("a file of the module could not be read (reported on its own)".to_owned());
         }
@@ -298,7 +316,7 @@ fn scan_module(dir: &Path, display: &str, settings: Settings<'_>) -> ModuleScan 
             return failed(outcome);
         }
     };
-    let files = module_files(dir, &names, display, settings.max_file_size, &mut outcome);
+    let files = module_files(dir, &names, display, settings, &mut outcome);
     // Judging a module on part of its code would mislead: a missing file may hold the fix.
     if !outcome.errors.is_empty() || !outcome.notices.is_empty() || files.is_empty() {
         return failed(outcome);
@@ -311,6 +329,7 @@ fn scan_module(dir: &Path, display: &str, settings: Settings<'_>) -> ModuleScan 
         let added =
             read_bytes(&dir.join(name), &display_of(name), settings.max_file_size).and_then(|bytes| {
                 let file = source(bytes, &display_of(name)).map_err(Unread::Failed)?;
+                outcome.read(Format::Terraform, &file, settings.hash_files);
                 let invalid =
                     |e: rampart_parse::ParseError| ScanError::at(ErrorKind::Parse, &file, e.span, e.message);
                 inputs.add_tfvars(&file).map_err(|e| Unread::Failed(invalid(e)))
@@ -321,12 +340,8 @@ fn scan_module(dir: &Path, display: &str, settings: Settings<'_>) -> ModuleScan 
         }
     }
     inputs.extend(settings.terraform);
-    let loader = DirLoader {
-        root: dir,
-        display,
-        max_size: settings.max_file_size,
-        outcome: std::sync::Mutex::new(Outcome::default()),
-    };
+    let loader =
+        DirLoader { root: dir, display, settings, outcome: std::sync::Mutex::new(Outcome::default()) };
     let parsed = terraform::parse_module_tree(files.clone(), &inputs, Some(&loader));
     if let Ok(called) = loader.outcome.into_inner() {
         outcome = outcome.merge(called);

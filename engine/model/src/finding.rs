@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::{Location, RuleId, Severity, SourceFile, Span};
+use crate::{Format, Location, RuleId, Severity, SourceFile, Span};
 
 /// A secondary location explaining a finding.
 #[derive(Clone, Debug)]
@@ -26,12 +26,75 @@ pub struct Finding {
     pub plugin: String,
     /// The text at `span` is a secret: outputs show at most its first four characters.
     pub secret: bool,
+    /// Why the finding is waived, when it is: it stays in every machine-readable output
+    /// (SARIF `suppressions`, JSON, evidence) but no longer counts towards the exit code.
+    pub suppression: Option<Suppression>,
+    /// A stable identity across runs (see [`fingerprint_all`]); empty until computed.
+    pub fingerprint: String,
 }
 
 impl Finding {
     /// The deterministic report order: path, line, column, rule, then message.
     pub fn sort_key(&self) -> (&str, u32, u32, &RuleId, &str) {
         (&self.file.path, self.location.line, self.location.column, &self.rule, &self.message)
+    }
+
+    pub fn is_suppressed(&self) -> bool {
+        self.suppression.is_some()
+    }
+}
+
+/// Where a waiver came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressionKind {
+    /// A `rampart:ignore` comment in the source (SARIF `inSource`).
+    Inline,
+    /// An entry of the `--baseline` file (SARIF `external`).
+    Baseline,
+}
+
+/// A waiver of one finding, with its justification.
+#[derive(Clone, Debug)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    /// The reason written with the suppression, or which baseline file holds the finding.
+    pub justification: String,
+    /// The comment that waives the finding (inline suppressions).
+    pub at: Option<(Arc<SourceFile>, Span)>,
+    /// `expires=YYYY-MM-DD`, when given.
+    pub expires: Option<String>,
+}
+
+/// Gives every finding its fingerprint: a hash of the rule, the path, the text of the line
+/// the finding starts on and the text it points at (both with whitespace collapsed), and
+/// which occurrence of that hash it is in report order. Line numbers are not part of it, so
+/// edits elsewhere in the file leave it unchanged; re-indenting leaves it unchanged too.
+/// Run after [`mask_secrets`]: a fingerprint is never a hash of a secret.
+pub fn fingerprint_all(findings: &mut [Finding]) {
+    use sha2::{Digest, Sha256};
+    use std::collections::HashMap;
+
+    let mut seen: HashMap<[u8; 32], u32> = HashMap::new();
+    for finding in findings {
+        let text = &finding.file.text;
+        let start = (finding.span.start as usize).min(text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let end = (finding.span.end as usize).clamp(start, text.len());
+        let pointed = text.get(start..end).unwrap_or("");
+        let mut hasher = Sha256::new();
+        for part in [finding.rule.as_str(), &finding.file.path, &text[line_start..line_end], pointed] {
+            for word in part.split_whitespace() {
+                hasher.update(word.as_bytes());
+                hasher.update(b" ");
+            }
+            hasher.update(b"\0");
+        }
+        let hash: [u8; 32] = hasher.finalize().into();
+        let occurrence = seen.entry(hash).or_insert(0);
+        *occurrence += 1;
+        finding.fingerprint = format!("{}:{occurrence}", hex::encode(&hash[..12]));
     }
 }
 
@@ -113,6 +176,17 @@ fn masked(secret: &str) -> String {
             }
         })
         .collect()
+}
+
+/// A file a scan read: the inventory JUnit reports per rule and evidence records.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ScannedFile {
+    pub path: String,
+    pub format: Format,
+    pub bytes: u64,
+    /// sha256 of the file's bytes, hex; computed when the command needs it (evidence).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 /// What kind of failure an error is; all of them fail the scan closed (exit code 3).
@@ -198,6 +272,8 @@ mod tests {
             related: Vec::new(),
             plugin: "secrets".into(),
             secret,
+            suppression: None,
+            fingerprint: String::new(),
         }
     }
 
@@ -244,6 +320,29 @@ mod tests {
         mask_secrets(&mut findings);
         assert_eq!(findings[0].message, "the URL embeds the password of user `app`");
         assert_eq!(&*findings[0].file.text, "URL=postgres://app:pass****@db/x\n");
+    }
+
+    #[test]
+    fn fingerprints_ignore_unrelated_edits_and_count_repeats() {
+        let before = Arc::new(SourceFile::new("a.env", "A=1\nPASSWORD=x\nPASSWORD=x\n"));
+        let after = Arc::new(SourceFile::new("a.env", "# new comment\n\nA=2\n  PASSWORD=x\nPASSWORD=x\n"));
+        let at = |file: &Arc<SourceFile>, line: usize| {
+            let start = file.text.split_inclusive('\n').take(line - 1).map(str::len).sum::<usize>() as u32;
+            let end = start + file.text[start as usize..].find('\n').unwrap() as u32;
+            finding(file, Span::new(start, end), false, "m")
+        };
+        let mut old = vec![at(&before, 2), at(&before, 3)];
+        let mut new = vec![at(&after, 4), at(&after, 5)];
+        fingerprint_all(&mut old);
+        fingerprint_all(&mut new);
+        assert_eq!(old[0].fingerprint, new[0].fingerprint, "moved and re-indented: same finding");
+        assert_eq!(old[1].fingerprint, new[1].fingerprint);
+        assert_ne!(old[0].fingerprint, old[1].fingerprint, "the second occurrence is another finding");
+        assert!(old[0].fingerprint.ends_with(":1") && old[1].fingerprint.ends_with(":2"));
+        let mut other_rule = vec![at(&before, 2)];
+        other_rule[0].rule = RuleId::parse("secrets/y").unwrap();
+        fingerprint_all(&mut other_rule);
+        assert_ne!(other_rule[0].fingerprint, old[0].fingerprint);
     }
 
     #[test]

@@ -12,9 +12,12 @@ mod rule;
 mod source;
 
 pub use document::{Document, DocumentBuilder, Node, NodeId, NodeKind, NodeRef, Origin, TextRef};
-pub use finding::{ErrorKind, Finding, Notice, Related, SECRET_SHOWN_CHARS, ScanError, mask_secrets};
+pub use finding::{
+    ErrorKind, Finding, Notice, Related, SECRET_SHOWN_CHARS, ScanError, ScannedFile, Suppression,
+    SuppressionKind, fingerprint_all, mask_secrets,
+};
 pub use rule::{
-    FAMILIES, Format, ParamSpec, ParamValue, PluginInfo, RuleId, RuleIdError, RuleMeta, RuleSettings,
-    Severity,
+    ENGINE_FAMILY, FAMILIES, Format, ParamSpec, ParamValue, PluginInfo, RuleId, RuleIdError, RuleMeta,
+    RuleSettings, Severity,
 };
 pub use source::{Location, SourceFile, Span};

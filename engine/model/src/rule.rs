@@ -81,6 +81,9 @@ impl fmt::Display for Format {
 pub const FAMILIES: [&str; 8] =
     ["non-root", "tls", "network", "secrets", "backup", "encryption", "logging", "hygiene"];
 
+/// The family of rampart's own rules (see [`RuleId::engine`]).
+pub const ENGINE_FAMILY: &str = "rampart";
+
 /// A rule id of the form `<family>/<name>`, e.g. `non-root/dockerfile-user`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
@@ -112,6 +115,18 @@ impl RuleId {
             return err("the name must be lowercase letters, digits and inner hyphens");
         }
         Ok(Self(id.to_owned()))
+    }
+
+    /// A rule of rampart itself (`rampart/<name>`), about the scan rather than the code:
+    /// suppressions without a reason, expired or unused. No plugin can declare one, since
+    /// [`RuleId::parse`] accepts only the plugin families.
+    pub fn engine(name: &str) -> Self {
+        Self(format!("{ENGINE_FAMILY}/{name}"))
+    }
+
+    /// Whether this is one of rampart's own rules (see [`RuleId::engine`]).
+    pub fn is_engine(&self) -> bool {
+        self.family() == ENGINE_FAMILY
     }
 
     pub fn as_str(&self) -> &str {

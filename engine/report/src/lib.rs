@@ -10,7 +10,7 @@ mod source;
 
 use std::collections::HashMap;
 
-use rampart_model::{Finding, Notice, RuleId, RuleMeta, ScanError, Severity};
+use rampart_model::{Finding, Notice, RuleId, RuleMeta, ScanError, ScannedFile, Severity};
 
 pub use github::github;
 pub use human::{Style, human};
@@ -29,6 +29,8 @@ pub struct Report<'a> {
     pub rules: HashMap<&'a RuleId, &'a RuleMeta>,
     /// How many files were scanned.
     pub files: usize,
+    /// Every file read, in path order, with its format.
+    pub scanned: &'a [ScannedFile],
 }
 
 impl Report<'_> {

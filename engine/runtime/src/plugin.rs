@@ -390,6 +390,8 @@ impl Plugin {
             related,
             plugin: self.info.name.clone(),
             secret: finding.secret,
+            suppression: None,
+            fingerprint: String::new(),
         }))
     }
 }
