@@ -44,16 +44,7 @@ pub(crate) fn render(
     signer: Option<VerifyingKey>,
 ) -> String {
     let mut out = String::with_capacity(64 * 1024);
-    let frameworks: Vec<&str> = {
-        let mut names: Vec<&str> = scope
-            .packs
-            .iter()
-            .filter(|p| !p.controls.is_empty())
-            .map(|p| p.framework.as_deref().unwrap_or(&p.name))
-            .collect();
-        names.dedup();
-        names
-    };
+    let frameworks = crate::oscal::frameworks(scope);
     let title = format!("Compliance evidence: {}", frameworks.join(", "));
     let _ = write!(
         out,

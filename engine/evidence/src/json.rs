@@ -188,7 +188,11 @@ pub(crate) fn render(
                 sha256: f.sha256.as_deref().unwrap_or(""),
             })
             .collect(),
-        not_evaluated: scope_notices(evaluation),
+        not_evaluated: evaluation
+            .notices
+            .iter()
+            .map(|n| NoticeJson { path: &n.path, message: &n.message })
+            .collect(),
         errors: evaluation.errors.iter().map(error).collect(),
         controls: evaluation.controls.iter().map(|c| control(c, evaluation)).collect(),
         other_findings: evaluation.other_findings.iter().map(|f| finding(f)).collect(),
@@ -199,10 +203,6 @@ pub(crate) fn render(
     let mut bytes = serde_json::to_vec_pretty(&doc).map_err(json_error)?;
     bytes.push(b'\n');
     Ok((bytes, digest))
-}
-
-fn scope_notices<'a>(evaluation: &Evaluation<'a>) -> Vec<NoticeJson<'a>> {
-    evaluation.notices.iter().map(|n| NoticeJson { path: &n.path, message: &n.message }).collect()
 }
 
 /// `builtin:<name>` or the pack's path.

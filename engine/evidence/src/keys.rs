@@ -115,16 +115,13 @@ pub fn generate_key_pair(prefix: &Path) -> Result<KeyPair, KeyError> {
         expected: PRIVATE_PEM,
         reason: e.to_string(),
     })?;
-    write_private(&private_key, pem.as_bytes())?;
+    write_file(&private_key, pem.as_bytes(), true)?;
     let verifying = key.verifying_key();
     write_file(&public_key, public_key_pem(&verifying).as_bytes(), false)?;
     Ok(KeyPair { private_key, public_key, fingerprint: key_fingerprint(&verifying) })
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
-    write_file(path, bytes, true)
-}
-
+/// Writes a new file; a private one is readable by its owner only (on Unix).
 fn write_file(path: &Path, bytes: &[u8], private: bool) -> Result<(), KeyError> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

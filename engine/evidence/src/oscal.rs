@@ -271,22 +271,22 @@ struct Ids {
 }
 
 impl Ids {
-    fn stable(kind: &str, parts: &[&str]) -> Uuid {
+    /// `kind`, then each part, NUL-separated: no two lists of parts give the same name.
+    fn name(kind: &str, parts: &[&str]) -> String {
         let mut name = kind.to_owned();
         for part in parts {
             name.push('\0');
             name.push_str(part);
         }
-        Uuid::new_v5(&UUID_NAMESPACE, name.as_bytes())
+        name
+    }
+
+    fn stable(kind: &str, parts: &[&str]) -> Uuid {
+        Uuid::new_v5(&UUID_NAMESPACE, Ids::name(kind, parts).as_bytes())
     }
 
     fn of(&self, kind: &str, parts: &[&str]) -> Uuid {
-        let mut name = kind.to_owned();
-        for part in parts {
-            name.push('\0');
-            name.push_str(part);
-        }
-        Uuid::new_v5(&self.run, name.as_bytes())
+        Uuid::new_v5(&self.run, Ids::name(kind, parts).as_bytes())
     }
 
     fn file(path: &str, sha256: &str) -> Uuid {

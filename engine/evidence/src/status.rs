@@ -1,7 +1,7 @@
 //! What the scan says about each control: per rule and file a status, per control an
 //! overall one. Every output of the bundle is written from this one evaluation.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rampart_model::{Finding, Format, Notice, ScanError, ScannedFile};
 use rampart_policy::{Control, Pack};
@@ -175,11 +175,13 @@ impl<'a> Evaluation<'a> {
             findings_by_rule.entry(finding.rule.as_str()).or_default().push(finding);
         }
 
+        let inventory: HashMap<&str, &'a ScannedFile> =
+            scope.files.iter().map(|f| (f.path.as_str(), f)).collect();
         let rules: Vec<RuleResult<'a>> = order
             .into_iter()
             .map(|rule| {
                 let findings = findings_by_rule.get(rule.meta.id.as_str()).map_or(&[][..], Vec::as_slice);
-                rule_result(rule, scope.files, findings, &by_file)
+                rule_result(rule, scope.files, &inventory, findings, &by_file)
             })
             .collect();
 
@@ -199,14 +201,16 @@ impl<'a> Evaluation<'a> {
             }
         }
 
-        let mapped = |finding: &Finding| {
-            rules.iter().any(|r| {
-                r.rule.settings.enabled
-                    && r.rule.meta.id == finding.rule
-                    && controls.iter().any(|c| c.control.covers(r.rule.meta))
-            })
-        };
-        let mut other_findings: Vec<&Finding> = assessment.findings.iter().filter(|f| !mapped(f)).collect();
+        // Rules in force that implement a control: their findings are in the controls.
+        let mapped: HashSet<&str> = controls
+            .iter()
+            .flat_map(|c| c.rules.iter())
+            .map(|&i| &rules[i])
+            .filter(|r| r.rule.settings.enabled)
+            .map(|r| r.rule.meta.id.as_str())
+            .collect();
+        let mut other_findings: Vec<&Finding> =
+            assessment.findings.iter().filter(|f| !mapped.contains(f.rule.as_str())).collect();
         other_findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
         Evaluation {
@@ -239,6 +243,7 @@ fn unique(token: &str, used: &mut Vec<String>) -> String {
 fn rule_result<'a>(
     rule: &'a RuleInForce<'a>,
     files: &'a [ScannedFile],
+    inventory: &HashMap<&str, &'a ScannedFile>,
     findings: &[&'a Finding],
     errors: &HashMap<&'a str, Vec<&'a ScanError>>,
 ) -> RuleResult<'a> {
@@ -256,7 +261,7 @@ fn rule_result<'a>(
         let path = finding.file.path.as_str();
         by_path
             .entry(path)
-            .or_insert_with(|| file_result(path, files.iter().find(|f| f.path == path), errors))
+            .or_insert_with(|| file_result(path, inventory.get(path).copied(), errors))
             .findings
             .push(finding);
     }

@@ -1,6 +1,6 @@
 //! Checking a bundle: every file against `SHA256SUMS`, and the signature of `SHA256SUMS`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -123,7 +123,7 @@ pub fn verify(dir: &Path, trusted_key: Option<&VerifyingKey>) -> Result<Verified
     let signed_by = check_signature(dir, &sums, trusted_key)?;
     let listed = parse_sums(&sums)?;
     let mut problems = Vec::new();
-    let mut present = Vec::new();
+    let mut present = BTreeSet::new();
     walk(dir, "", &mut present, &mut problems)
         .map_err(|source| VerifyError::Io { path: dir.to_owned(), source })?;
 
@@ -248,7 +248,7 @@ fn parse_sums(bytes: &[u8]) -> Result<BTreeMap<String, String>, VerifyError> {
 fn walk(
     dir: &Path,
     prefix: &str,
-    files: &mut Vec<String>,
+    files: &mut BTreeSet<String>,
     problems: &mut Vec<FileProblem>,
 ) -> std::io::Result<()> {
     let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
@@ -260,7 +260,7 @@ fn walk(
         if kind.is_dir() {
             walk(&entry.path(), &relative, files, problems)?;
         } else if kind.is_file() {
-            files.push(relative);
+            files.insert(relative);
         } else {
             problems.push(FileProblem { path: relative, problem: Problem::NotAFile });
         }
