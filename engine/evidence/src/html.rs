@@ -34,7 +34,7 @@ code, .hash { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 .control.c-waived { border-color: #bf8700; } .control.c-error { border-color: #8250df; }
 .message { white-space: pre-wrap; }
 details > summary { cursor: pointer; color: #0969da; }
-@media print { details { display: block; } body { margin: 0; } }
+@media print { body { margin: 0; } }
 ";
 
 pub(crate) fn render(

@@ -37,6 +37,8 @@ pub fn read_signing_key(path: &Path) -> Result<SigningKey, KeyError> {
     SigningKey::from_pkcs8_pem(&text).map_err(|e| {
         let reason = if text.contains("-----BEGIN PUBLIC KEY-----") {
             "it holds a public key; signing needs the private key".to_owned()
+        } else if text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+            "it is encrypted, and rampart reads only unencrypted keys (keep the file readable by its owner only)".to_owned()
         } else {
             e.to_string()
         };
@@ -197,5 +199,23 @@ mod tests {
             .unwrap();
         assert!(der.status.success(), "{}", String::from_utf8_lossy(&der.stderr));
         assert_eq!(pair.fingerprint, hex::encode(Sha256::digest(&der.stdout)));
+    }
+
+    #[test]
+    fn encrypted_keys_are_refused_with_a_reason() {
+        if !crate::has_binary("openssl") {
+            eprintln!("skipped: no openssl binary");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("encrypted.pem");
+        let status = std::process::Command::new("openssl")
+            .args(["genpkey", "-algorithm", "ed25519", "-aes256", "-pass", "pass:secret", "-out"])
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let err = read_signing_key(&path).unwrap_err().to_string();
+        assert!(err.contains("encrypted"), "{err}");
     }
 }
