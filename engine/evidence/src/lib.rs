@@ -33,7 +33,13 @@
 //! `pass`), and `not-applicable` when no implementing rule is in force or no file of their
 //! formats was scanned. A scan error that names no scanned file makes every control with a
 //! rule in force at least `error`: the file that could not be read might have failed it.
-//! Rules the policy disables are listed as not in force and assess nothing.
+//! An error concerns the file it names, every file under a directory it names, and, since a
+//! Terraform module is one document named after its first file, every Terraform file of the
+//! directory of a Terraform file it names. Rules the policy disables are listed as not in
+//! force and assess nothing. What the scan deliberately did not evaluate (notices: files
+//! over the size limit, Helm templates) is listed in the scope and changes no status, as in
+//! a scan. A finding is never dropped: one in a file the inventory lacks, or outside the
+//! rule's formats, still counts for its file.
 //!
 //! # The OSCAL document
 //!
