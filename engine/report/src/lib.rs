@@ -6,6 +6,7 @@
 mod github;
 mod human;
 mod json;
+mod sarif;
 mod source;
 
 use std::collections::HashMap;
@@ -15,6 +16,7 @@ use rampart_model::{Finding, Notice, RuleId, RuleMeta, ScanError, ScannedFile, S
 pub use github::github;
 pub use human::{Style, human};
 pub use json::{FORMAT_VERSION, json};
+pub use sarif::{SARIF_MAX_RESULTS, SarifOptions, SarifSummary, sarif};
 
 /// Everything a reporter needs about one scan.
 #[derive(Debug)]
