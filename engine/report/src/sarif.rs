@@ -11,8 +11,9 @@
 //!   A file outside the root keeps an absolute `file://` URI, which GitHub accepts but cannot
 //!   show in the repository.
 //! - `partialFingerprints["rampart/v1"]` carries rampart's own fingerprint (stable across
-//!   edits elsewhere in the file), so alerts follow code that moves. GitHub computes its
-//!   `primaryLocationLineHash` itself from the file when absent; we do not fake one.
+//!   edits elsewhere in the file), so alerts follow code that moves. GitHub's upload action
+//!   adds its own `primaryLocationLineHash` from the checked-out file (it percent-decodes the
+//!   URI and takes a relative one as relative to the checkout); we do not fake one.
 //! - `properties["security-severity"]` on rules makes GitHub rank alerts as critical, high,
 //!   medium or low instead of error, warning or note.
 //! - GitHub keeps at most 25,000 results per run; beyond [`SARIF_MAX_RESULTS`] we keep the
@@ -967,7 +968,12 @@ mod tests {
             );
             let dockerfile =
                 file("app/Dockerfile", "FROM node:20\nCOPY . /app\nCMD [\"node\", \"/app/server.js\"]\n");
-            let env = file(".env", &format!("DB_HOST=db\nAPI_KEY={SECRET}\n"));
+            let env = file(
+                ".env",
+                &format!(
+                    "DB_HOST=db\n# rampart:ignore logging/lb-access-logs reason=\"dev only\"\nAPI_KEY={SECRET}\n"
+                ),
+            );
             let outside = file("../outside/x.tf", "resource \"aws_lb\" \"x\" {}\n");
             let absolute = file("/etc/rampart/y.tf", "resource \"aws_lb\" \"y\" {}");
 
@@ -1023,13 +1029,21 @@ mod tests {
                 &format!("API_KEY holds {SECRET}"),
             );
             secret.secret = true;
-            let near_secret = finding(
+            let mut near_secret = finding(
                 &logging,
                 Severity::Info,
                 &env,
                 span_of(&env, "DB_HOST"),
                 "DB_HOST is set in a committed file",
             );
+            // The waiver's comment points into the file as read, next to the secret: masking
+            // leaves it alone, so its location must never carry a snippet or context lines.
+            near_secret.suppression = Some(Waiver {
+                kind: SuppressionKind::Inline,
+                justification: "dev only".into(),
+                at: Some((Arc::clone(&env), span_of(&env, "# rampart:ignore"))),
+                expires: None,
+            });
 
             let mut findings = vec![
                 multi_line,
@@ -1411,8 +1425,10 @@ mod tests {
         let log = rich_json();
         let results = log["runs"][0]["results"].as_array().unwrap();
         let suppressed: Vec<&Value> = results.iter().filter(|r| r.get("suppressions").is_some()).collect();
-        assert_eq!(suppressed.len(), 2);
-        let inline = suppressed.iter().find(|r| r["suppressions"][0]["kind"] == "inSource").unwrap();
+        assert_eq!(suppressed.len(), 3);
+        let inline =
+            suppressed.iter().find(|r| r["suppressions"][0]["justification"] == "internal only").unwrap();
+        assert_eq!(inline["suppressions"][0]["kind"], "inSource");
         let waiver = &inline["suppressions"][0];
         assert_eq!(waiver["status"], "accepted");
         assert_eq!(waiver["justification"], "internal only");
