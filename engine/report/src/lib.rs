@@ -7,6 +7,7 @@ mod github;
 mod human;
 mod json;
 mod junit;
+mod sarif;
 mod source;
 
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ pub use github::github;
 pub use human::{Style, human};
 pub use json::{FORMAT_VERSION, json};
 pub use junit::junit;
+pub use sarif::{SARIF_MAX_RESULTS, SarifOptions, SarifSummary, sarif};
 
 /// Everything a reporter needs about one scan.
 #[derive(Debug)]
