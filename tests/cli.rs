@@ -437,7 +437,7 @@ fn the_config_file_loads_plugins_and_rejects_unknown_keys_with_their_location() 
     let out = run(rampart().current_dir(dir.path()).args(["scan"]));
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("invalid config file rampart.toml"), "{}", out.stderr);
-    assert!(out.stderr.contains("line 3"), "the error points at the line: {}", out.stderr);
+    assert!(out.stderr.contains("rampart.toml:3:1"), "the error points at the line: {}", out.stderr);
     assert!(out.stderr.contains("unknown field `fail_on`"), "{}", out.stderr);
 }
 
@@ -486,7 +486,7 @@ fn output_goes_to_the_file_named() {
     let to_stdout = run(rampart().args(["scan", "fixtures/seeds", "--format", "json"])).json();
     assert!(!written["findings"].as_array().unwrap().is_empty());
     assert_eq!(written["findings"], to_stdout["findings"]);
-    assert_eq!(written["format_version"], 1);
+    assert_eq!(written["format_version"], 2);
 }
 
 #[test]

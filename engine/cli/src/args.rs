@@ -17,6 +17,9 @@ pub enum Command {
     Scan(Box<ScanArgs>),
     /// List every rule of the loaded plugins, with its metadata.
     Rules(RulesArgs),
+    /// Compliance evidence for auditors: scan, then write a signed bundle (OSCAL JSON, CSV,
+    /// HTML, SHA256SUMS) per control of the policy packs; or verify or sign one.
+    Evidence(Box<EvidenceArgs>),
 }
 
 /// Options shared by every command that loads plugins.
@@ -48,23 +51,12 @@ pub struct PluginArgs {
     pub verbose: bool,
 }
 
+/// What to scan and how: shared by `scan` and `evidence`.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub struct InputArgs {
     /// Files and directories to scan.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
-
-    /// Write the report to this file instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Exit with 1 when a finding is at or above this severity (`none`: never).
-    #[arg(long, value_name = "SEVERITY")]
-    pub fail_on: Option<FailOn>,
 
     /// Skip paths matching this gitignore-style pattern; repeatable.
     #[arg(long = "exclude", value_name = "GLOB")]
@@ -99,12 +91,86 @@ pub struct ScanArgs {
     #[arg(long = "rule", value_name = "ID|PATTERN")]
     pub rules: Vec<String>,
 
-    /// When to colour human output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    /// Waive the findings recorded in this baseline file (see --write-baseline): only new
+    /// findings count, and entries that no longer occur are listed [default: the config's
+    /// `scan.baseline`].
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// No progress indicator and no notes on standard error (errors still go there).
+    #[arg(long, short)]
+    pub quiet: bool,
 
     #[command(flatten)]
     pub plugin: PluginArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format; repeatable for several reports in one run, each followed by its own
+    /// --output (`--format sarif --output a.sarif --format human`) [default: human, or the
+    /// config's `[[output]]`].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Vec<OutputFormat>,
+
+    /// Write the report of the --format before it to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+
+    /// Exit with 1 when an unsuppressed finding is at or above this severity (`none`: never)
+    /// [default: the config's `scan.fail-on`, else high].
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Record every current finding in this baseline file (by fingerprint), then report as
+    /// if scanning with --baseline FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct EvidenceArgs {
+    #[command(subcommand)]
+    pub action: Option<EvidenceAction>,
+
+    /// The directory to write the bundle to (created; must be empty if it exists).
+    #[arg(long, short, value_name = "DIR", required = false)]
+    pub output: Option<PathBuf>,
+
+    /// Sign the bundle's SHA256SUMS with this Ed25519 private key (PKCS#8 PEM, as
+    /// `openssl genpkey -algorithm ed25519` or `rampart evidence keygen` writes).
+    #[arg(long, value_name = "PRIVATE.key")]
+    pub sign_key: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceAction {
+    /// Check a bundle: every file against SHA256SUMS, and its signature if it has one.
+    Verify {
+        /// The bundle directory.
+        dir: PathBuf,
+        /// Require a signature by this Ed25519 public key (PEM); without it, verification
+        /// proves the bundle is intact, not who made it.
+        #[arg(long, value_name = "PUBLIC.pub")]
+        public_key: Option<PathBuf>,
+    },
+    /// Create an Ed25519 key pair for signing bundles: PREFIX.key (private, mode 0600) and
+    /// PREFIX.pub (public), both PEM; existing files are never overwritten.
+    Keygen {
+        #[arg(long, short, value_name = "PREFIX")]
+        output: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -116,13 +182,20 @@ pub struct RulesArgs {
     pub plugin: PluginArgs,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum OutputFormat {
+    /// Diagnostics with the source lines, for people.
     Human,
+    /// rampart's own JSON (docs/json-output.md), versioned.
     Json,
     /// GitHub Actions workflow commands (`::error file=...,line=...::message`): annotations
     /// on the pull request.
     Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other code-scanning platforms.
+    Sarif,
+    /// JUnit XML: one test case per rule and file, for CI test reports.
+    Junit,
 }
 
 /// How `rampart rules` lists the rules.

@@ -6,17 +6,21 @@
 //! error, 3 an engine, parse or plugin error (fail closed; findings are still reported).
 
 mod args;
+mod baseline;
 mod config;
 mod discover;
+mod evidence;
 mod plugins;
+mod progress;
 mod scan;
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result, bail};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use rampart_model::Severity;
 use rampart_parse::terraform;
 use rampart_report::{Report, Style};
@@ -26,15 +30,17 @@ use rampart_model::RuleMeta;
 use rampart_policy::{Policy, Resolved};
 use rampart_runtime::Configured;
 
+use rampart_policy::suppress::{self, Date};
+
 use crate::args::{
-    Cli, ColorChoice, Command, FailOn, OutputFormat, PluginArgs, RulesArgs, RulesFormat, ScanArgs,
+    Cli, ColorChoice, Command, FailOn, InputArgs, OutputFormat, PluginArgs, RulesArgs, RulesFormat, ScanArgs,
 };
 use crate::config::Config;
 use crate::plugins::Loaded;
 
 /// The documented exit codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Exit {
+pub(crate) enum Exit {
     Clean = 0,
     Findings = 1,
     Usage = 2,
@@ -42,10 +48,15 @@ enum Exit {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
-        Command::Scan(args) => scan(&args),
+        Command::Scan(args) => {
+            let order = matches.subcommand_matches("scan").map(output_order).unwrap_or_default();
+            scan(&args, &order)
+        }
         Command::Rules(args) => rules(&args),
+        Command::Evidence(args) => evidence::run(&args),
     };
     let exit = result.unwrap_or_else(|err| {
         eprintln!("error: {err:#}");
@@ -54,82 +65,248 @@ fn main() -> ExitCode {
     ExitCode::from(exit as u8)
 }
 
-fn scan(args: &ScanArgs) -> Result<Exit> {
-    let started = Instant::now();
-    let config = Config::load(args.plugin.config.as_deref())?;
-    let fail_on = fail_on(args, &config)?;
-    let limits = limits(args, &config)?;
-    let excludes: Vec<String> = config.scan.exclude.iter().chain(&args.excludes).cloned().collect();
+/// One scan, with what it ran and under which settings.
+pub(crate) struct ScanRun {
+    pub outcome: scan::Outcome,
+    pub loaded: Loaded,
+    pub policy: Policy,
+    pub resolved: Resolved,
+    /// rampart's own rules (suppressions), reported like the plugins' rules.
+    pub engine_rules: Vec<RuleMeta>,
+    pub started: SystemTime,
+    pub finished: SystemTime,
+}
+
+impl ScanRun {
+    /// Every rule that ran: the enabled rules of the loaded plugins and rampart's own.
+    pub fn rules_ran(&self) -> std::collections::HashMap<&rampart_model::RuleId, &RuleMeta> {
+        let enabled =
+            self.loaded.plugins.iter().flat_map(|p| &p.rules).filter(|r| self.resolved.settings(r).enabled);
+        enabled.chain(&self.engine_rules).map(|r| (&r.id, r)).collect()
+    }
+}
+
+/// Discovers, loads, parses and evaluates; suppressions applied, secrets masked and
+/// fingerprints computed, so every reporter gets the same findings.
+pub(crate) fn run_scan(input: &InputArgs, config: &Config, hash_files: bool) -> Result<ScanRun> {
+    let started = SystemTime::now();
+    let limits = limits(input, config)?;
+    let excludes: Vec<String> = config.scan.exclude.iter().chain(&input.excludes).cloned().collect();
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
+        .num_threads(input.jobs.unwrap_or(0))
         .build()
         .context("could not start the worker threads")?;
 
-    let terraform_inputs = terraform_inputs(args)?;
-    let candidates = discover::discover(&args.paths, &excludes)?;
-    let loaded = pool.install(|| Loaded::load(&args.plugin, &config, limits))?;
-    let (_policy, resolved) = policy(&args.plugin, &config, &loaded)?;
-    let configured = configure(&loaded, &resolved, &args.rules)?;
+    let terraform_inputs = terraform_inputs(input)?;
+    let candidates = discover::discover(&input.paths, &excludes)?;
+    let loaded = pool.install(|| Loaded::load(&input.plugin, config, limits))?;
+    let (policy, resolved) = policy(&input.plugin, config, &loaded)?;
+    let configured = configure(&loaded, &resolved, &input.rules)?;
+    config
+        .check_rule_patterns(|p| loaded.plugins.iter().flat_map(|pl| &pl.rules).any(|r| r.id.matches(p)))?;
     let max_file_mib =
-        args.max_file_size.or(config.scan.max_file_size_mib).unwrap_or(scan::DEFAULT_MAX_FILE_MIB);
+        input.max_file_size.or(config.scan.max_file_size_mib).unwrap_or(scan::DEFAULT_MAX_FILE_MIB);
+    let suppressions = config.suppression_policy();
+    let progress =
+        progress::Progress::start(candidates.len(), !input.quiet && std::io::stderr().is_terminal());
     let settings = scan::Settings {
         plugins: &loaded.plugins,
         configured: &configured,
         terraform: &terraform_inputs,
         max_file_size: max_file_mib.saturating_mul(1 << 20),
-        hash_files: false,
+        hash_files,
+        suppressions: &suppressions,
+        today: Date::today(),
+        progress: progress.counter(),
     };
     let mut outcome = pool.install(|| scan::scan(&candidates, settings));
-    // Before any reporter sees them: no output may show a secret.
+    progress.finish();
+    // Before any reporter sees them: no output may show a secret, and fingerprints are
+    // taken from the masked text so that no baseline holds a hash of a secret.
     rampart_model::mask_secrets(&mut outcome.findings);
-
-    for path in &outcome.skipped {
-        eprintln!("note: {path} is not in a format rampart reads; skipped");
+    rampart_model::fingerprint_all(&mut outcome.findings);
+    if !input.quiet {
+        for path in &outcome.skipped {
+            eprintln!("note: {path} is not in a format rampart reads; skipped");
+        }
     }
+    Ok(ScanRun {
+        outcome,
+        loaded,
+        policy,
+        resolved,
+        engine_rules: suppress::engine_rules(),
+        started,
+        finished: SystemTime::now(),
+    })
+}
+
+fn scan(args: &ScanArgs, order: &[Order]) -> Result<Exit> {
+    let config = Config::discover(args.input.plugin.config.as_deref(), &args.input.paths)?;
+    let fail_on = fail_on(args, &config)?;
+    let outputs = outputs(args, order, &config)?;
+    let mut run = run_scan(&args.input, &config, false)?;
+
+    let baseline_file = match (&args.write_baseline, &args.input.baseline, &config.scan.baseline) {
+        (Some(path), _, _) => {
+            let written = baseline::write(path, &run.outcome.findings)?;
+            if !args.input.quiet {
+                eprintln!("rampart: wrote {written} findings to the baseline {}", path.display());
+            }
+            Some(path.clone())
+        }
+        (None, Some(path), _) => Some(path.clone()),
+        (None, None, Some(path)) => Some(config.dir.join(path)),
+        (None, None, None) => None,
+    };
+    let shown_baseline = baseline_file.as_ref().map(|p| p.display().to_string());
+    let mut resolved_entries = Vec::new();
+    let mut matched = 0;
+    if let (Some(path), Some(shown)) = (&baseline_file, &shown_baseline) {
+        let entries = baseline::read(path)?;
+        (matched, resolved_entries) = baseline::apply(entries, shown, &mut run.outcome.findings);
+    }
+
+    let outcome = &run.outcome;
     let report = Report {
         findings: &outcome.findings,
         errors: &outcome.errors,
         notices: &outcome.notices,
-        rules: loaded.rules(),
+        rules: run.rules_ran(),
         files: outcome.files,
         scanned: &outcome.scanned,
+        baseline: shown_baseline.as_deref().map(|file| rampart_report::BaselineOutcome {
+            file,
+            matched,
+            resolved: &resolved_entries,
+        }),
     };
-    let style = Style { color: use_color(args) };
-    write_output(args.output.as_deref(), |out| match args.format {
-        OutputFormat::Human => rampart_report::human(out, &report, style),
-        OutputFormat::Json => rampart_report::json(out, &report),
-        OutputFormat::Github => rampart_report::github(out, &report),
-    })?;
-    if args.plugin.verbose {
-        let stats = loaded.runtime.cache_stats();
+    let cwd = std::env::current_dir().context("could not read the current directory")?;
+    let root = repository_root(&cwd);
+    for (format, path) in &outputs {
+        let color = *format == OutputFormat::Human && path.is_none() && use_color(args);
+        write_output(path.as_deref(), |out| match format {
+            OutputFormat::Human => rampart_report::human(out, &report, Style { color }),
+            OutputFormat::Json => rampart_report::json(out, &report),
+            OutputFormat::Github => rampart_report::github(out, &report),
+            OutputFormat::Junit => rampart_report::junit(out, &report),
+            OutputFormat::Sarif => {
+                let options = rampart_report::SarifOptions {
+                    src_root: &root,
+                    cwd: &cwd,
+                    automation_id: "rampart/scan/",
+                };
+                let summary = rampart_report::sarif(out, &report, &options)?;
+                if summary.truncated > 0 {
+                    eprintln!(
+                        "warning: SARIF holds at most {} results (GitHub's limit): {} lower-severity findings were left out of it",
+                        rampart_report::SARIF_MAX_RESULTS,
+                        summary.truncated
+                    );
+                }
+                Ok(())
+            }
+        })?;
+    }
+    if args.input.plugin.verbose {
+        let stats = run.loaded.runtime.cache_stats();
         eprintln!(
             "rampart: {} plugins ({} rules); plugin cache: {} hits, {} compiled, {} corrupt entries rebuilt",
-            loaded.plugins.len(),
+            run.loaded.plugins.len(),
             report.rules.len(),
             stats.hits,
             stats.compiled,
             stats.corrupt
         );
-        eprintln!(
-            "rampart: {} files scanned in {:.1} ms",
-            outcome.files,
-            started.elapsed().as_secs_f64() * 1000.0
-        );
+        let elapsed = run.finished.duration_since(run.started).unwrap_or_default();
+        eprintln!("rampart: {} files scanned in {:.1} ms", outcome.files, elapsed.as_secs_f64() * 1000.0);
     }
 
     Ok(if !outcome.errors.is_empty() {
         Exit::EngineError
-    } else if fail_on.is_some_and(|threshold| outcome.findings.iter().any(|f| f.severity >= threshold)) {
+    } else if fail_on.is_some_and(|threshold| report.active().any(|f| f.severity >= threshold)) {
         Exit::Findings
     } else {
         Exit::Clean
     })
 }
 
+/// Where `--format` and `--output` stood on the command line, to pair each output with the
+/// format before it.
+#[derive(Clone, Copy, Debug)]
+enum Order {
+    Format(usize),
+    Output(usize),
+}
+
+fn output_order(matches: &clap::ArgMatches) -> Vec<Order> {
+    let mut order: Vec<(usize, Order)> = Vec::new();
+    if let Some(indices) = matches.indices_of("format") {
+        order.extend(indices.enumerate().map(|(n, at)| (at, Order::Format(n))));
+    }
+    if let Some(indices) = matches.indices_of("output") {
+        order.extend(indices.enumerate().map(|(n, at)| (at, Order::Output(n))));
+    }
+    order.sort_by_key(|(at, _)| *at);
+    order.into_iter().map(|(_, o)| o).collect()
+}
+
+/// The reports to write: each `--format` with the `--output` that follows it (an `--output`
+/// before any `--format` belongs to the first); else the config's `[[output]]`; else human
+/// output on standard output (or to the one `--output`).
+fn outputs(
+    args: &ScanArgs,
+    order: &[Order],
+    config: &Config,
+) -> Result<Vec<(OutputFormat, Option<PathBuf>)>> {
+    if args.format.is_empty() {
+        if args.output.len() > 1 {
+            bail!("several --output files but no --format: write `--format F --output FILE` for each report");
+        }
+        if args.output.is_empty() && !config.output.is_empty() {
+            return Ok(config
+                .output
+                .iter()
+                .map(|o| (o.format, o.file.as_ref().map(|f| config.dir.join(f))))
+                .collect());
+        }
+        return Ok(vec![(OutputFormat::Human, args.output.first().cloned())]);
+    }
+    let mut outputs: Vec<(OutputFormat, Option<PathBuf>)> = args.format.iter().map(|f| (*f, None)).collect();
+    let mut current = 0;
+    for item in order {
+        match *item {
+            Order::Format(n) => current = n,
+            Order::Output(n) => {
+                let (format, file) = &mut outputs[current];
+                if let Some(previous) = file {
+                    bail!(
+                        "two --output files for --format {format:?} ({} and {}): give each report its own --format",
+                        previous.display(),
+                        args.output[n].display()
+                    );
+                }
+                *file = Some(args.output[n].clone());
+            }
+        }
+    }
+    let to_stdout = outputs.iter().filter(|(_, file)| file.is_none()).count();
+    if to_stdout > 1 {
+        bail!("only one report can go to standard output; give the others an --output FILE");
+    }
+    Ok(outputs)
+}
+
+/// The repository root (the nearest directory holding `.git`), else `dir`: SARIF paths are
+/// relative to it, as code-scanning platforms expect.
+fn repository_root(dir: &std::path::Path) -> PathBuf {
+    dir.ancestors().find(|d| d.join(".git").exists()).unwrap_or(dir).to_owned()
+}
+
 /// `rampart rules`: every loaded rule with its metadata, as the policy packs in force set
 /// it (enabled, severity, parameters) and the controls the packs map it to.
 fn rules(args: &RulesArgs) -> Result<Exit> {
-    let config = Config::load(args.plugin.config.as_deref())?;
+    let config = Config::discover(args.plugin.config.as_deref(), &[PathBuf::from(".")])?;
     let loaded = Loaded::load(&args.plugin, &config, Limits::default())?;
     let (policy, resolved) = policy(&args.plugin, &config, &loaded)?;
     let mut rules: Vec<_> = loaded.plugins.iter().flat_map(|p| p.rules.iter().map(move |r| (p, r))).collect();
@@ -245,7 +422,9 @@ fn policy(args: &PluginArgs, config: &Config, loaded: &Loaded) -> Result<(Policy
     } else {
         (args.policies.clone(), std::path::PathBuf::new())
     };
-    let policy = Policy::load(&specs, &base)?;
+    let mut policy = Policy::load(&specs, &base)?;
+    // The config file's own [params] and [rules] apply after the packs.
+    policy.packs.extend(config.pack()?);
     let rules: Vec<&RuleMeta> = loaded.plugins.iter().flat_map(|p| &p.rules).collect();
     let resolved = policy.resolve(&rules).map_err(|e| anyhow::anyhow!("invalid policy pack {e}"))?;
     Ok((policy, resolved))
@@ -275,7 +454,7 @@ fn configure(loaded: &Loaded, resolved: &Resolved, patterns: &[String]) -> Resul
 
 /// `--var-file`s then `--var`s, read once and checked before anything is scanned: a typo in
 /// a variable is a usage error, not something to discover per module.
-fn terraform_inputs(args: &ScanArgs) -> Result<terraform::Inputs> {
+fn terraform_inputs(args: &InputArgs) -> Result<terraform::Inputs> {
     let mut inputs = terraform::Inputs::new();
     for path in &args.var_files {
         let text = std::fs::read_to_string(path)
@@ -305,7 +484,7 @@ fn fail_on(args: &ScanArgs, config: &Config) -> Result<Option<Severity>> {
     }
 }
 
-fn limits(args: &ScanArgs, config: &Config) -> Result<Limits> {
+fn limits(args: &InputArgs, config: &Config) -> Result<Limits> {
     let mut limits = Limits::default();
     if let Some(seconds) = args.plugin_timeout.or(config.sandbox.timeout_seconds) {
         if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
@@ -326,9 +505,7 @@ fn use_color(args: &ScanArgs) -> bool {
     match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            args.output.is_none() && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
-        }
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use rampart_model::{RuleId, RuleMeta};
+use rampart_model::RuleId;
 use rampart_runtime::{Limits, Origin, Plugin, Runtime};
 use rayon::prelude::*;
 
@@ -25,7 +25,8 @@ impl Loaded {
         if let Some(notice) = runtime.cache_notice() {
             eprintln!("warning: {notice}");
         }
-        let external: Vec<PathBuf> = config.plugin_paths().chain(args.plugins.iter().cloned()).collect();
+        let external: Vec<(PathBuf, Option<&str>)> =
+            config.plugin_paths().chain(args.plugins.iter().map(|p| (p.clone(), None))).collect();
         let builtins: &[rampart_builtins::Builtin] =
             if args.no_builtins { &[] } else { rampart_builtins::BUILTINS };
         let builtins = builtins.par_iter().map(|builtin| {
@@ -36,9 +37,18 @@ impl Loaded {
         let mut plugins: Vec<Plugin> = builtins.collect::<Result<_>>()?;
         let external: Vec<Plugin> = external
             .par_iter()
-            .map(|path| {
+            .map(|(path, pin)| {
                 let wasm = std::fs::read(path)
                     .with_context(|| format!("could not read the plugin {}", path.display()))?;
+                if let Some(expected) = pin {
+                    let actual = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&wasm));
+                    if !actual.eq_ignore_ascii_case(expected.trim()) {
+                        bail!(
+                            "the plugin {} was refused: its sha256 is {actual}, but the config pins {expected}",
+                            path.display()
+                        );
+                    }
+                }
                 runtime
                     .load(&wasm, Origin::File(path.clone()))
                     .map_err(|err| anyhow::anyhow!("the plugin {} was refused: {err}", path.display()))
@@ -50,11 +60,6 @@ impl Loaded {
             eprintln!("warning: {notice}");
         }
         Ok(Loaded { runtime, plugins })
-    }
-
-    /// Every rule of every plugin, by id.
-    pub fn rules(&self) -> HashMap<&RuleId, &RuleMeta> {
-        self.plugins.iter().flat_map(|p| p.rules.iter()).map(|r| (&r.id, r)).collect()
     }
 }
 

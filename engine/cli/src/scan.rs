@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use rampart_model::{Document, ErrorKind, Finding, Format, Notice, ScanError, ScannedFile, SourceFile};
 use rampart_parse::{NameHint, ParseErrorKind, terraform};
+use rampart_policy::suppress::{self, Date, SuppressionPolicy};
 use rampart_runtime::{Configured, Plugin, PreparedDocument};
 use rayon::prelude::*;
 
@@ -29,6 +30,12 @@ pub struct Settings<'a> {
     pub max_file_size: u64,
     /// Record each scanned file's sha256 in [`Outcome::scanned`] (for evidence).
     pub hash_files: bool,
+    /// What inline suppressions the config allows.
+    pub suppressions: &'a SuppressionPolicy,
+    /// The day expiries are judged against.
+    pub today: Date,
+    /// Counts the files done, for the progress line.
+    pub progress: &'a std::sync::atomic::AtomicUsize,
 }
 
 /// Why a file was not read: a failure (an error) or a size over the cap (a notice).
@@ -86,7 +93,12 @@ pub fn scan(candidates: &[Candidate], settings: Settings<'_>) -> Outcome {
     let mut modules: Vec<(PathBuf, String)> = terraform_files
         .iter()
         .map(|c| {
-            let dir = c.path.parent().map_or_else(|| PathBuf::from("."), Path::to_owned);
+            // `main.tf` named on its own has the parent "", which is the current directory.
+            let dir = c
+                .path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_owned);
             let display =
                 Path::new(&c.display).parent().map_or(String::new(), |p| p.to_string_lossy().into_owned());
             (dir, if display.is_empty() { ".".to_owned() } else { display })
@@ -114,6 +126,7 @@ pub fn scan(candidates: &[Candidate], settings: Settings<'_>) -> Outcome {
 }
 
 fn scan_file(candidate: &Candidate, settings: Settings<'_>) -> Outcome {
+    settings.progress.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut outcome = Outcome::default();
     let (format, file) = match read(candidate, settings.max_file_size) {
         Ok(Some(source)) => source,
@@ -161,10 +174,41 @@ fn evaluate(document: &Document, settings: Settings<'_>, outcome: &mut Outcome) 
     }
     let prepared = PreparedDocument::new(document);
     let evaluations: Vec<_> = applicable.par_iter().map(|(p, c)| p.check(document, &prepared, c)).collect();
-    for evaluation in evaluations {
-        outcome.findings.extend(evaluation.findings);
+    let mut findings = Vec::new();
+    let mut failed = Vec::new();
+    for (evaluation, (plugin, _)) in evaluations.into_iter().zip(&applicable) {
+        if !evaluation.errors.is_empty() {
+            failed.push(plugin.info.name.as_str());
+        }
+        findings.extend(evaluation.findings);
         outcome.errors.extend(evaluation.errors);
     }
+    let known = |pattern: &str| settings.plugins.iter().flat_map(|p| &p.rules).any(|r| r.id.matches(pattern));
+    // The rules a pattern names ran here when at least one of them is enabled for this
+    // format and none of their plugins failed on this document.
+    let ran = |pattern: &str| {
+        let mut matched =
+            settings.plugins.iter().zip(settings.configured).flat_map(|(plugin, configured)| {
+                plugin
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .filter(move |(i, rule)| {
+                        rule.id.matches(pattern)
+                            && configured.is_enabled(*i)
+                            && rule.formats.contains(&document.format)
+                    })
+                    .map(move |_| plugin)
+            });
+        let mut any = false;
+        matched.all(|plugin| {
+            any = true;
+            !failed.contains(&plugin.info.name.as_str())
+        }) && any
+    };
+    let own = suppress::apply(document, &mut findings, settings.suppressions, settings.today, &known, &ran);
+    outcome.findings.extend(findings);
+    outcome.findings.extend(own);
 }
 
 /// Reads a candidate; `Ok(None)` when its content shows it is not a format rampart reads.
@@ -252,6 +296,7 @@ fn module_files(
     for name in names.iter().filter(is_module_file) {
         let shown = if display == "." { name.clone() } else { format!("{display}/{name}") };
         outcome.files += 1;
+        settings.progress.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let read = read_bytes(&dir.join(name), &shown, settings.max_file_size)
             .and_then(|bytes| source(bytes, &shown).map_err(Unread::Failed));
         match read {

@@ -104,7 +104,9 @@ pub fn hint(path: &Path) -> NameHint {
             NameHint::Yaml
         };
     }
-    if extension == "tf" || lower.ends_with(".tf.json") {
+    // A variable file belongs to the module in its directory: naming one (a pre-commit hook
+    // passing a staged `terraform.tfvars`) scans that module with it.
+    if extension == "tf" || [".tf.json", ".tfvars", ".tfvars.json"].iter().any(|e| lower.ends_with(e)) {
         return NameHint::Format(Format::Terraform);
     }
     if Path::new(&lower).extension().is_none() && !lower.starts_with('.') {
@@ -175,8 +177,8 @@ mod tests {
         assert_eq!(hint(Path::new(".envrc")), NameHint::Skip);
         assert_eq!(hint(Path::new("main.tf")), NameHint::Format(Format::Terraform));
         assert_eq!(hint(Path::new("cdk.tf.json")), NameHint::Format(Format::Terraform));
-        assert_eq!(hint(Path::new("terraform.tfvars.json")), NameHint::Skip);
-        assert_eq!(hint(Path::new("terraform.tfvars")), NameHint::Skip);
+        assert_eq!(hint(Path::new("terraform.tfvars.json")), NameHint::Format(Format::Terraform));
+        assert_eq!(hint(Path::new("prod.tfvars")), NameHint::Format(Format::Terraform));
         assert_eq!(hint(Path::new("environment.yaml")), NameHint::Yaml);
         let deployment = b"# app\napiVersion: apps/v1\nkind: Deployment\n";
         assert_eq!(detect(Path::new("app.yaml"), deployment), Some(Format::Kubernetes));

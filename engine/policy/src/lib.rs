@@ -28,6 +28,8 @@
 //! rules = ["non-root/*", "secrets/*"]
 //! ```
 
+pub mod suppress;
+
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -139,6 +141,16 @@ struct RawPack {
     controls: BTreeMap<String, Spanned<RawControl>>,
 }
 
+/// The `[params]` and `[rules]` of a config file: a pack without a name or controls. Other
+/// tables are the config's own (checked by its reader), so they are ignored here.
+#[derive(Debug, Deserialize)]
+struct RawConfigPack {
+    #[serde(default)]
+    params: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    rules: BTreeMap<String, Spanned<RawRule>>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawMeta {
@@ -222,6 +234,42 @@ impl Pack {
             file,
             raw,
         })
+    }
+}
+
+impl Pack {
+    /// The `[params]` and `[rules]` tables of a config file (`rampart.toml`), as a pack
+    /// applied after the named ones; `None` when the file has neither. Same syntax and
+    /// checks as a pack's, with errors at their line in the config file.
+    pub fn from_config(path: &Path, text: &str) -> Result<Option<Pack>, PackError> {
+        let shown = path.display().to_string();
+        let file = SourceFile::new(shown.clone(), text);
+        let raw: RawConfigPack = toml::from_str(text).map_err(|e| {
+            let message = e.message().trim_end().to_owned();
+            match e.span() {
+                Some(range) => PackError::at(&file, span(&range), message),
+                None => PackError::plain(&shown, message),
+            }
+        })?;
+        if raw.params.is_empty() && raw.rules.is_empty() {
+            return Ok(None);
+        }
+        let name = Spanned::new(0..0, shown.clone());
+        Ok(Some(Pack {
+            name: shown,
+            description: "the [params] and [rules] of the config file".into(),
+            framework: None,
+            source: PackSource::File(path.to_owned()),
+            sha256: hex::encode(Sha256::digest(text.as_bytes())),
+            controls: Vec::new(),
+            file,
+            raw: RawPack {
+                pack: RawMeta { name, description: String::new(), framework: None },
+                params: raw.params,
+                rules: raw.rules,
+                controls: BTreeMap::new(),
+            },
+        }))
     }
 }
 

@@ -15,7 +15,8 @@ use crate::Report;
 
 /// Writes one workflow command per finding, error and notice, then a summary line.
 pub fn github(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
-    for finding in report.findings {
+    // Suppressed findings are not annotated: the summary line counts them.
+    for finding in report.active() {
         let level = match finding.severity {
             Severity::Critical | Severity::High => "error",
             Severity::Medium => "warning",

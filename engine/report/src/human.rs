@@ -184,12 +184,14 @@ fn snapped(file: &rampart_model::SourceFile, span: rampart_model::Span) -> (usiz
     (start, end - start)
 }
 
-/// Renders every finding and error, then a one-line summary.
+/// Renders every unsuppressed finding and every error, the baseline entries that no longer
+/// occur, then a one-line summary (which counts the suppressed findings; machine-readable
+/// formats list them).
 pub fn human(out: &mut dyn Write, report: &Report<'_>, style: Style) -> io::Result<()> {
     let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1).with_width(100);
     let mut buffer = String::new();
-    for finding in report.findings {
+    for finding in report.active() {
         let meta = report.rules.get(&finding.rule);
         let diagnostic = FindingDiagnostic::new(
             finding,
@@ -203,6 +205,15 @@ pub fn human(out: &mut dyn Write, report: &Report<'_>, style: Style) -> io::Resu
     }
     for notice in report.notices {
         render(&handler, &PlainDiagnostic::notice(notice), &mut buffer, out)?;
+    }
+    if let Some(baseline) = &report.baseline
+        && !baseline.resolved.is_empty()
+    {
+        writeln!(out, "no longer found (in the baseline {}; rewrite it to drop them):", baseline.file)?;
+        for entry in baseline.resolved {
+            writeln!(out, "  {} {}:{}: {}", entry.rule, entry.path, entry.line, entry.message)?;
+        }
+        writeln!(out)?;
     }
     writeln!(out, "{}", crate::summary(report))
 }

@@ -1,4 +1,5 @@
-//! JSON output: one object with `findings` and `errors`. The shape is documented in
+//! JSON output: one object with `findings` (suppressed ones too, marked), `errors`,
+//! `notices`, the baseline's outcome and a summary. The shape is documented in
 //! docs/json-output.md and versioned by `format_version`.
 
 use std::io::{self, Write};
@@ -9,7 +10,7 @@ use serde::Serialize;
 use crate::Report;
 
 /// Bumped on any incompatible change to the JSON shape.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -18,7 +19,28 @@ struct JsonReport<'a> {
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
     notices: Vec<JsonNotice<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<JsonBaseline<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonBaseline<'a> {
+    file: &'a str,
+    matched: usize,
+    resolved: &'a [crate::BaselineEntry],
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    kind: rampart_model::SuppressionKind,
+    justification: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -36,8 +58,11 @@ struct JsonFinding<'a> {
     #[serde(flatten)]
     location: Location,
     plugin: &'a str,
+    fingerprint: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related: Vec<JsonRelated<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<JsonSuppression<'a>>,
 }
 
 #[derive(Serialize)]
@@ -69,7 +94,9 @@ struct JsonNotice<'a> {
 #[derive(Serialize)]
 struct Summary {
     files: usize,
+    /// Unsuppressed findings.
     findings: usize,
+    suppressed: usize,
     errors: usize,
 }
 
@@ -81,6 +108,14 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         path: &f.file.path,
         location: f.location,
         plugin: &f.plugin,
+        fingerprint: &f.fingerprint,
+        suppression: f.suppression.as_ref().map(|s| JsonSuppression {
+            kind: s.kind,
+            justification: &s.justification,
+            expires: s.expires.as_deref(),
+            path: s.at.as_ref().map(|(file, _)| file.path.as_str()),
+            line: s.at.as_ref().map(|(file, span)| file.location(*span).line),
+        }),
         related: f
             .related
             .iter()
@@ -109,9 +144,15 @@ pub fn json(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
             .iter()
             .map(|n| JsonNotice { path: &n.path, location: n.location(), message: &n.message })
             .collect(),
+        baseline: report.baseline.map(|b| JsonBaseline {
+            file: b.file,
+            matched: b.matched,
+            resolved: b.resolved,
+        }),
         summary: Summary {
             files: report.files,
-            findings: report.findings.len(),
+            findings: report.active().count(),
+            suppressed: report.findings.len() - report.active().count(),
             errors: report.errors.len(),
         },
     };

@@ -548,6 +548,7 @@ mod tests {
             rules: fixture.metas.iter().map(|m| (&m.id, m)).collect(),
             files: fixture.scanned.len(),
             scanned: &fixture.scanned,
+            baseline: None,
         };
         let mut out = Vec::new();
         junit(&mut out, &report).unwrap();
@@ -822,6 +823,7 @@ mod tests {
             rules: HashMap::new(),
             files: 0,
             scanned: &[],
+            baseline: None,
         };
         let mut out = Vec::new();
         junit(&mut out, &report).unwrap();

@@ -35,11 +35,41 @@ pub struct Report<'a> {
     pub files: usize,
     /// Every file read, in path order, with its format.
     pub scanned: &'a [ScannedFile],
+    /// The baseline in force, if any: its file and the entries that no longer occur.
+    pub baseline: Option<BaselineOutcome<'a>>,
+}
+
+/// A finding recorded in a baseline file (`--write-baseline`), by fingerprint.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BaselineEntry {
+    pub fingerprint: String,
+    pub rule: String,
+    pub path: String,
+    /// Where it was when recorded; informational (the fingerprint does not depend on it).
+    pub line: u32,
+    pub message: String,
+}
+
+/// What applying a baseline did.
+#[derive(Clone, Copy, Debug)]
+pub struct BaselineOutcome<'a> {
+    /// The baseline file, as given.
+    pub file: &'a str,
+    /// How many findings it waived.
+    pub matched: usize,
+    /// Its entries that no longer occur: fixed, or changed beyond recognition.
+    pub resolved: &'a [BaselineEntry],
 }
 
 impl Report<'_> {
+    /// Unsuppressed findings of a severity.
     fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.active().filter(|f| f.severity == severity).count()
+    }
+
+    /// The findings that are not suppressed: those the exit code and text reports are about.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| !f.is_suppressed())
     }
 }
 
@@ -50,7 +80,21 @@ pub(crate) fn summary(report: &Report<'_>) -> String {
     if !report.notices.is_empty() {
         errors = format!("{errors}; {}", plural(report.notices.len(), "notice", "notices"));
     }
-    if report.findings.is_empty() {
+    let suppressed = report.findings.iter().filter(|f| f.is_suppressed()).count();
+    if suppressed > 0 {
+        errors = format!("{errors}; {suppressed} suppressed");
+    }
+    if let Some(baseline) = &report.baseline
+        && !baseline.resolved.is_empty()
+    {
+        let gone = match baseline.resolved.len() {
+            1 => "1 baseline entry no longer occurs".to_owned(),
+            n => format!("{n} baseline entries no longer occur"),
+        };
+        errors = format!("{errors}; {gone}");
+    }
+    let active = report.active().count();
+    if active == 0 {
         return format!("no findings in {files}; {errors}");
     }
     let by_severity: Vec<String> = Severity::ALL
@@ -61,11 +105,7 @@ pub(crate) fn summary(report: &Report<'_>) -> String {
             (n > 0).then(|| format!("{n} {s}"))
         })
         .collect();
-    format!(
-        "{} ({}) in {files}; {errors}",
-        plural(report.findings.len(), "finding", "findings"),
-        by_severity.join(", ")
-    )
+    format!("{} ({}) in {files}; {errors}", plural(active, "finding", "findings"), by_severity.join(", "))
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

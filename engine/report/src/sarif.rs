@@ -1127,6 +1127,7 @@ mod tests {
                 rules: self.rules.iter().map(|r| (&r.id, r)).collect(),
                 files: 8,
                 scanned: &self.scanned,
+                baseline: None,
             }
         }
     }
@@ -1221,6 +1222,7 @@ mod tests {
             rules: HashMap::new(),
             files: 0,
             scanned: &[],
+            baseline: None,
         };
         let (text, summary) = render(&report, SARIF_MAX_RESULTS);
         assert!(text.ends_with("}\n"));
@@ -1613,6 +1615,7 @@ mod tests {
             rules: HashMap::new(),
             files: 0,
             scanned: &[],
+            baseline: None,
         };
         for (name, report, limit) in [
             ("rich", rich.report(), SARIF_MAX_RESULTS),

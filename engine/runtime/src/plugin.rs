@@ -93,6 +93,11 @@ impl Configured {
     pub fn applies_to(&self, format: Format) -> bool {
         self.formats.contains(&format)
     }
+
+    /// Whether the plugin's rule at `index` (of `Plugin::rules`) is enabled.
+    pub fn is_enabled(&self, index: usize) -> bool {
+        self.rules.get(index).is_some_and(|r| r.enabled)
+    }
 }
 
 /// What one plugin said about one document.
