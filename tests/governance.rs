@@ -313,3 +313,30 @@ fn a_named_tf_or_tfvars_file_scans_its_module_even_at_the_root() {
         assert!(!stderr.contains("skipped"), "{named}: {stderr}");
     }
 }
+
+#[test]
+fn progress_is_shown_on_a_terminal_only_and_not_with_quiet() {
+    // `script` (util-linux) runs the command on a pseudo-terminal and copies what it writes.
+    // Scanning every fixture takes well over the 400 ms before progress appears.
+    let out = tempfile::tempdir().unwrap();
+    let in_terminal = |extra: &str| {
+        let command = format!(
+            "{} scan fixtures --fail-on none --format json --output {} {extra}",
+            env!("CARGO_BIN_EXE_rampart"),
+            out.path().join("r.json").display()
+        );
+        let output = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .current_dir(support::repo())
+            .env("RAMPART_CACHE_DIR", support::shared_cache())
+            .output()
+            .expect("`script` (util-linux) runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let shown = in_terminal("");
+    assert!(shown.contains("scanning: ") && shown.contains(" files"), "{shown:?}");
+    assert!(shown.ends_with("\r\u{1b}[2K"), "the line is cleared before the report: {shown:?}");
+    assert_eq!(in_terminal("--quiet"), "");
+    let piped = run(rampart().args(["scan", "fixtures", "--fail-on", "none", "--format", "json"]));
+    assert!(!piped.stderr.contains("scanning"), "{}", piped.stderr);
+}
