@@ -340,3 +340,32 @@ fn progress_is_shown_on_a_terminal_only_and_not_with_quiet() {
     let piped = run(rampart().args(["scan", "fixtures", "--fail-on", "none", "--format", "json"]));
     assert!(!piped.stderr.contains("scanning"), "{}", piped.stderr);
 }
+
+#[test]
+fn sarif_rules_carry_the_severity_the_policy_gives_them_and_rampart_rules_are_listed() {
+    let dir = repo();
+    write(dir.path(), "Dockerfile", "FROM nginx:latest\nUSER nginx\n");
+    let sarif_rule = |policy: &str| {
+        let out =
+            run(rampart().current_dir(dir.path()).args(["scan", "--policy", policy, "--format", "sarif"]));
+        let sarif: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().clone();
+        let rule = rules.iter().find(|r| r["id"] == "hygiene/image-latest-tag").expect("it ran").clone();
+        (rule["defaultConfiguration"]["level"].clone(), rule["properties"]["security-severity"].clone())
+    };
+    let (baseline_level, baseline_score) = sarif_rule("baseline");
+    let (production_level, production_score) = sarif_rule("production");
+    assert_eq!(baseline_level, "warning", "medium by default");
+    assert_eq!(production_level, "error", "production raises it to high");
+    assert_ne!(baseline_score, production_score);
+
+    let rules = run(rampart().args(["rules", "--format", "json"])).json();
+    let own: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["plugin"] == "rampart")
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(own.contains(&"rampart/suppression-without-reason") && own.len() == 5, "{own:?}");
+}

@@ -103,7 +103,10 @@ fn the_config_file_names_packs_relative_to_itself() {
 fn without_builtins_only_the_named_plugins_run() {
     let out = run(rampart().args(["rules", "--no-builtins", "--format", "json"]));
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.json().as_array().map(Vec::len), Some(0));
+    let plugins: Vec<String> =
+        out.json().as_array().unwrap().iter().map(|r| r["plugin"].as_str().unwrap().to_owned()).collect();
+    assert!(plugins.iter().all(|p| p == "rampart"), "only rampart's own rules: {plugins:?}");
+    assert_eq!(plugins.len(), 5, "{plugins:?}");
 }
 
 #[test]
@@ -147,7 +150,8 @@ fn the_framework_packs_map_every_rule_to_a_control() {
     for pack in ["soc2", "gdpr"] {
         let out = run(rampart().args(["rules", "--format", "json", "--policy", pack]));
         assert_eq!(out.code, 0, "{}", out.stderr);
-        for rule in out.json().as_array().unwrap() {
+        // rampart's own rules judge suppression comments, not infrastructure: no control.
+        for rule in out.json().as_array().unwrap().iter().filter(|r| r["plugin"] != "rampart") {
             let controls = rule["controls"].as_array().unwrap();
             assert!(!controls.is_empty(), "{pack} maps no control to {}", rule["id"]);
             assert!(controls.iter().all(|c| c["pack"] == pack && c["framework"].is_string()));

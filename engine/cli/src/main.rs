@@ -71,18 +71,17 @@ pub(crate) struct ScanRun {
     pub loaded: Loaded,
     pub policy: Policy,
     pub resolved: Resolved,
-    /// rampart's own rules (suppressions), reported like the plugins' rules.
-    pub engine_rules: Vec<RuleMeta>,
+    /// The rules that ran, as the policy set them: the enabled rules of the loaded plugins
+    /// with the severity in force, then rampart's own rules (about suppressions).
+    pub in_force: Vec<RuleMeta>,
     pub started: SystemTime,
     pub finished: SystemTime,
 }
 
 impl ScanRun {
-    /// Every rule that ran: the enabled rules of the loaded plugins and rampart's own.
+    /// Every rule that ran, by id (see [`ScanRun::in_force`]).
     pub fn rules_ran(&self) -> std::collections::HashMap<&rampart_model::RuleId, &RuleMeta> {
-        let enabled =
-            self.loaded.plugins.iter().flat_map(|p| &p.rules).filter(|r| self.resolved.settings(r).enabled);
-        enabled.chain(&self.engine_rules).map(|r| (&r.id, r)).collect()
+        self.in_force.iter().map(|r| (&r.id, r)).collect()
     }
 }
 
@@ -131,14 +130,26 @@ pub(crate) fn run_scan(input: &InputArgs, config: &Config, hash_files: bool) -> 
         }
     }
     Ok(ScanRun {
+        in_force: in_force(&loaded, &resolved),
         outcome,
         loaded,
         policy,
         resolved,
-        engine_rules: suppress::engine_rules(),
         started,
         finished: SystemTime::now(),
     })
+}
+
+/// The enabled rules with the severity the policy gives them (what SARIF's
+/// `defaultConfiguration` and `security-severity` must say), then rampart's own rules.
+fn in_force(loaded: &Loaded, resolved: &Resolved) -> Vec<RuleMeta> {
+    let enabled = loaded.plugins.iter().flat_map(|p| &p.rules).filter_map(|rule| {
+        let settings = resolved.settings(rule);
+        settings
+            .enabled
+            .then(|| RuleMeta { severity: settings.severity.unwrap_or(rule.severity), ..rule.clone() })
+    });
+    enabled.chain(suppress::engine_rules()).collect()
 }
 
 fn scan(args: &ScanArgs, order: &[Order]) -> Result<Exit> {
@@ -309,8 +320,16 @@ fn rules(args: &RulesArgs) -> Result<Exit> {
     let config = Config::discover(args.plugin.config.as_deref(), &[PathBuf::from(".")])?;
     let loaded = Loaded::load(&args.plugin, &config, Limits::default())?;
     let (policy, resolved) = policy(&args.plugin, &config, &loaded)?;
-    let mut rules: Vec<_> = loaded.plugins.iter().flat_map(|p| p.rules.iter().map(move |r| (p, r))).collect();
-    rules.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    let engine_rules = suppress::engine_rules();
+    let version = env!("CARGO_PKG_VERSION");
+    // (plugin, its version, rule): rampart's own rules are listed as the plugin `rampart`.
+    let mut rules: Vec<(&str, &str, &RuleMeta)> = loaded
+        .plugins
+        .iter()
+        .flat_map(|p| p.rules.iter().map(move |r| (p.info.name.as_str(), p.info.version.as_str(), r)))
+        .chain(engine_rules.iter().map(|r| ("rampart", version, r)))
+        .collect();
+    rules.sort_by(|a, b| a.2.id.cmp(&b.2.id));
     let controls_of = |rule: &RuleMeta| -> Vec<ControlRef> {
         policy
             .packs
@@ -345,7 +364,7 @@ fn rules(args: &RulesArgs) -> Result<Exit> {
             }
             let entries: Vec<Entry> = rules
                 .iter()
-                .map(|(p, r)| {
+                .map(|&(plugin, plugin_version, r)| {
                     let settings = resolved.settings(r);
                     let params = settings
                         .params
@@ -357,21 +376,15 @@ fn rules(args: &RulesArgs) -> Result<Exit> {
                         severity: settings.severity.unwrap_or(r.severity),
                         params,
                     };
-                    Ok(Entry {
-                        rule: r,
-                        plugin: &p.info.name,
-                        plugin_version: &p.info.version,
-                        in_force,
-                        controls: controls_of(r),
-                    })
+                    Ok(Entry { rule: r, plugin, plugin_version, in_force, controls: controls_of(r) })
                 })
                 .collect::<serde_json::Result<_>>()?;
             serde_json::to_writer_pretty(&mut out, &entries)?;
             writeln!(out)?;
         }
         RulesFormat::Human => {
-            let width = rules.iter().map(|(_, r)| r.id.as_str().len()).max().unwrap_or(0);
-            for (plugin, rule) in &rules {
+            let width = rules.iter().map(|(_, _, r)| r.id.as_str().len()).max().unwrap_or(0);
+            for &(plugin, _, rule) in &rules {
                 let settings = resolved.settings(rule);
                 let formats: Vec<&str> = rule.formats.iter().map(|f| f.as_str()).collect();
                 let severity = if settings.enabled {
@@ -390,7 +403,7 @@ fn rules(args: &RulesArgs) -> Result<Exit> {
                     rule.id.as_str(),
                     formats.join(","),
                     rule.title,
-                    plugin.info.name
+                    plugin
                 );
                 if !params.is_empty() {
                     line.extend(["  ", &params.join(" ")]);
