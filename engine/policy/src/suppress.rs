@@ -205,6 +205,8 @@ struct Marker {
     rules: Vec<String>,
     reason: String,
     expires: Option<String>,
+    /// `expires` is a day before today: the marker no longer applies.
+    expired: bool,
     /// What is wrong with it, when it cannot be applied.
     problem: Option<(&'static str, String)>,
     /// 1-based lines the marker covers.
@@ -229,7 +231,7 @@ pub fn apply(
     let mut markers = Vec::new();
     for (index, file) in document.files.iter().enumerate() {
         if file.text.contains(MARKER) {
-            markers.extend(find_markers(document, index, file, policy, known));
+            markers.extend(find_markers(document, index, file, policy, known, today));
         }
     }
     if markers.is_empty() {
@@ -250,7 +252,7 @@ pub fn apply(
             if marker.problem.is_some() {
                 continue;
             }
-            if marker.expires.as_deref().and_then(Date::parse).is_some_and(|d| d < today) {
+            if marker.expired {
                 expired_hits[i] += 1;
                 continue;
             }
@@ -273,9 +275,7 @@ pub fn apply(
         let report = |name: &str, message: String| own_finding(marker, name, message);
         if let Some((name, message)) = &marker.problem {
             own.push(report(name, message.clone()));
-        } else if let Some(expires) =
-            marker.expires.as_deref().filter(|d| Date::parse(d).is_some_and(|d| d < today))
-        {
+        } else if let Some(expires) = marker.expires.as_deref().filter(|_| marker.expired) {
             let what = match expired_hits[i] {
                 0 => "it no longer matches anything either; remove it".to_owned(),
                 1 => "the finding it covered is reported again".to_owned(),
@@ -325,6 +325,7 @@ fn find_markers(
     file: &Arc<SourceFile>,
     policy: &SuppressionPolicy,
     known: &dyn Fn(&str) -> bool,
+    today: Date,
 ) -> Vec<Marker> {
     let text = &*file.text;
     let lines: Vec<(usize, &str)> = line_offsets(text);
@@ -352,6 +353,7 @@ fn find_markers(
         let target = if own_line { next_code_line(document.format, &lines, number) } else { number };
         let end = block_end(document, file_index, file, target);
         let mut marker = parse_marker(body, policy, known);
+        marker.expired = marker.expires.as_deref().and_then(Date::parse).is_some_and(|d| d < today);
         marker.file = Arc::clone(file);
         marker.span = span;
         marker.lines = (target as u32 + 1, end.max(target) as u32 + 1);
@@ -532,6 +534,7 @@ fn parse_marker(body: &str, policy: &SuppressionPolicy, known: &dyn Fn(&str) -> 
         rules,
         reason,
         expires,
+        expired: false,
         problem,
         lines: (0, 0),
     }
