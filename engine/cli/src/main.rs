@@ -30,7 +30,8 @@ use rampart_model::RuleMeta;
 use rampart_policy::{Policy, Resolved};
 use rampart_runtime::Configured;
 
-use rampart_policy::suppress::{self, Date};
+use rampart_model::Date;
+use rampart_policy::suppress;
 
 use crate::args::{
     Cli, ColorChoice, Command, FailOn, InputArgs, OutputFormat, PluginArgs, RulesArgs, RulesFormat, ScanArgs,

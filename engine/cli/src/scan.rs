@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rampart_model::{Document, ErrorKind, Finding, Format, Notice, ScanError, ScannedFile, SourceFile};
+use rampart_model::{Date, Document, ErrorKind, Finding, Format, Notice, ScanError, ScannedFile, SourceFile};
 use rampart_parse::{NameHint, ParseErrorKind, terraform};
-use rampart_policy::suppress::{self, Date, SuppressionPolicy};
+use rampart_policy::suppress::{self, SuppressionPolicy};
 use rampart_runtime::{Configured, Plugin, PreparedDocument};
 use rayon::prelude::*;
 

@@ -6,11 +6,13 @@
 //! host maps the node back to a [`Location`]. This crate has no I/O and no dependencies on the
 //! parsers, the runtime or the reporters.
 
+mod date;
 mod document;
 mod finding;
 mod rule;
 mod source;
 
+pub use date::Date;
 pub use document::{Document, DocumentBuilder, Node, NodeId, NodeKind, NodeRef, Origin, TextRef};
 pub use finding::{
     ErrorKind, Finding, Notice, Related, SECRET_SHOWN_CHARS, ScanError, ScannedFile, Suppression,
