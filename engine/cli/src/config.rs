@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use rampart_model::{Severity, SourceFile, Span};
+use rampart_policy::PackError;
 use rampart_policy::suppress::SuppressionPolicy;
 use serde::Deserialize;
 use toml::Spanned;
@@ -158,14 +159,10 @@ impl Config {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("could not read the config file {}", path.display()))?;
         let source = SourceFile::new(path.display().to_string(), text.as_str());
-        let mut config: Config = toml::from_str(&text).map_err(|err| {
-            let at = err.span().map(|r| Span::new(r.start as u32, r.end as u32));
-            invalid(&source, at, err.message().trim_end())
-        })?;
+        let mut config: Config = rampart_policy::from_toml(&source).map_err(|e| invalid(&e))?;
         for severity in &config.suppressions.forbid_severities {
             if let Err(message) = severity.get_ref().parse::<Severity>() {
-                let span = severity.span();
-                return Err(invalid(&source, Some(Span::new(span.start as u32, span.end as u32)), &message));
+                return Err(invalid(&PackError::at(&source, span(severity), message)));
             }
         }
         config.dir = path.parent().map(Path::to_owned).unwrap_or_default();
@@ -208,12 +205,8 @@ impl Config {
         for pattern in &self.suppressions.forbid_rules {
             if !known(pattern.get_ref()) {
                 let source = SourceFile::new(path.display().to_string(), self.text.as_str());
-                let span = pattern.span();
-                return Err(invalid(
-                    &source,
-                    Some(Span::new(span.start as u32, span.end as u32)),
-                    &format!("no loaded rule matches `{}` (see `rampart rules`)", pattern.get_ref()),
-                ));
+                let message = format!("no loaded rule matches `{}` (see `rampart rules`)", pattern.get_ref());
+                return Err(invalid(&PackError::at(&source, span(pattern), message)));
             }
         }
         Ok(())
@@ -243,18 +236,13 @@ fn nearest(scanned: &Path) -> Option<PathBuf> {
     None
 }
 
-/// A config error at its line and column, with the line and a caret.
-fn invalid(source: &SourceFile, span: Option<Span>, message: &str) -> anyhow::Error {
-    let Some(span) = span else {
-        return anyhow::anyhow!("invalid config file {}: {message}", source.path);
-    };
-    let at = source.location(span);
-    let line = source.text.lines().nth(at.line as usize - 1).unwrap_or("");
-    let caret = " ".repeat(line.chars().take(at.column as usize - 1).count());
-    anyhow::anyhow!(
-        "invalid config file {}:{}:{}: {message}\n  | {line}\n  | {caret}^",
-        source.path,
-        at.line,
-        at.column
-    )
+/// A config error, rendered like a policy pack's: `path:line:column: message`, the line and
+/// a caret.
+fn invalid(error: &PackError) -> anyhow::Error {
+    anyhow::anyhow!("invalid config file {error}")
+}
+
+fn span<T>(value: &Spanned<T>) -> Span {
+    let range = value.span();
+    Span::new(range.start as u32, range.end as u32)
 }

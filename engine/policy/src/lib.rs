@@ -64,11 +64,13 @@ pub struct PackError {
 }
 
 impl PackError {
-    fn plain(path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn plain(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self { path: path.into(), location: None, message: message.into(), line_text: None }
     }
 
-    fn at(source: &SourceFile, span: Span, message: impl Into<String>) -> Self {
+    /// A mistake at a place in a TOML file: rendered `path:line:column: message`, then the
+    /// line and a caret under the column.
+    pub fn at(source: &SourceFile, span: Span, message: impl Into<String>) -> Self {
         let location = source.location(span);
         let line_text = source.text.lines().nth(location.line as usize - 1).map(str::to_owned);
         Self {
@@ -205,13 +207,7 @@ impl Pack {
     /// Parses a pack's text; `path` is what errors name.
     pub fn parse(path: &str, text: &str, source: PackSource) -> Result<Pack, PackError> {
         let file = SourceFile::new(path, text);
-        let raw: RawPack = toml::from_str(text).map_err(|e| {
-            let message = e.message().trim_end().to_owned();
-            match e.span() {
-                Some(range) => PackError::at(&file, span(&range), message),
-                None => PackError::plain(path, message),
-            }
-        })?;
+        let raw: RawPack = from_toml(&file)?;
         if raw.pack.name.get_ref().trim().is_empty() {
             return Err(PackError::at(&file, span(&raw.pack.name.span()), "a pack needs a name"));
         }
@@ -244,13 +240,7 @@ impl Pack {
     pub fn from_config(path: &Path, text: &str) -> Result<Option<Pack>, PackError> {
         let shown = path.display().to_string();
         let file = SourceFile::new(shown.clone(), text);
-        let raw: RawConfigPack = toml::from_str(text).map_err(|e| {
-            let message = e.message().trim_end().to_owned();
-            match e.span() {
-                Some(range) => PackError::at(&file, span(&range), message),
-                None => PackError::plain(&shown, message),
-            }
-        })?;
+        let raw: RawConfigPack = from_toml(&file)?;
         if raw.params.is_empty() && raw.rules.is_empty() {
             return Ok(None);
         }
@@ -271,6 +261,17 @@ impl Pack {
             },
         }))
     }
+}
+
+/// Deserialises a TOML file; a syntax or shape error points at its place in the file.
+pub fn from_toml<T: serde::de::DeserializeOwned>(file: &SourceFile) -> Result<T, PackError> {
+    toml::from_str(&file.text).map_err(|e| {
+        let message = e.message().trim_end().to_owned();
+        match e.span() {
+            Some(range) => PackError::at(file, span(&range), message),
+            None => PackError::plain(&file.path, message),
+        }
+    })
 }
 
 fn span(range: &std::ops::Range<usize>) -> Span {
