@@ -184,8 +184,7 @@ impl Config {
         let (Some(path), true) = (&self.path, self.params.is_some() || self.rules.is_some()) else {
             return Ok(None);
         };
-        rampart_policy::Pack::from_config(path, &self.text)
-            .map_err(|e| anyhow::anyhow!("invalid config file {e}"))
+        rampart_policy::Pack::from_config(path, &self.text).map_err(|e| invalid(&e))
     }
 
     pub fn suppression_policy(&self) -> SuppressionPolicy {

@@ -9,18 +9,18 @@
 
 use std::io::{self, Write};
 
-use rampart_model::{Location, Severity};
+use rampart_model::Location;
 
-use crate::Report;
+use crate::{Level, Report};
 
 /// Writes one workflow command per finding, error and notice, then a summary line.
 pub fn github(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
     // Suppressed findings are not annotated: the summary line counts them.
     for finding in report.active() {
-        let level = match finding.severity {
-            Severity::Critical | Severity::High => "error",
-            Severity::Medium => "warning",
-            Severity::Low | Severity::Info => "notice",
+        let level = match Level::of(finding.severity) {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "notice",
         };
         let title = format!("{} ({})", finding.rule, finding.severity);
         let mut message = finding.message.clone();

@@ -73,6 +73,26 @@ impl Report<'_> {
     }
 }
 
+/// How loudly code-scanning formats (SARIF, GitHub annotations) report a severity: high and
+/// critical findings block (error), medium ones should be fixed (warning), low and info ones
+/// are worth knowing (SARIF `note`, GitHub `notice`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Level {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Level {
+    pub(crate) fn of(severity: Severity) -> Level {
+        match severity {
+            Severity::Critical | Severity::High => Level::Error,
+            Severity::Medium => Level::Warning,
+            Severity::Low | Severity::Info => Level::Note,
+        }
+    }
+}
+
 /// The one-line summary every text report ends with: `3 findings (1 high, 2 low) in 4 files; 0 errors`.
 pub(crate) fn summary(report: &Report<'_>) -> String {
     let files = plural(report.files, "file", "files");

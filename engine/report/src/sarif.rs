@@ -32,7 +32,7 @@ use rampart_model::{
 };
 use serde::Serialize;
 
-use crate::Report;
+use crate::{Level, Report};
 
 /// The most results one SARIF run holds: GitHub code scanning's own limit per run.
 pub const SARIF_MAX_RESULTS: usize = 25_000;
@@ -308,13 +308,12 @@ fn capped(text: &str, max: usize) -> String {
     }
 }
 
-/// The SARIF level of a severity: what blocks (error), what should be fixed (warning), and
-/// what is worth knowing (note).
+/// The SARIF level of a severity (see [`Level`]).
 fn level(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Critical | Severity::High => "error",
-        Severity::Medium => "warning",
-        Severity::Low | Severity::Info => "note",
+    match Level::of(severity) {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Note => "note",
     }
 }
 
