@@ -9,14 +9,38 @@
 //! secret nor a hash of one.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use rampart_model::{Finding, Suppression, SuppressionKind};
 use rampart_report::BaselineEntry;
 use serde::{Deserialize, Serialize};
 
+use crate::args::InputArgs;
+use crate::config::Config;
+
 const VERSION: u32 = 1;
+
+/// What applying a baseline did.
+pub struct Applied {
+    /// The baseline file, as shown to the user.
+    pub file: String,
+    /// How many findings it waived.
+    pub matched: usize,
+    /// Its entries that no longer occur.
+    pub resolved: Vec<BaselineEntry>,
+}
+
+/// The baseline in force: `--baseline`, else the config's `scan.baseline` (relative to the
+/// config file).
+pub fn configured(input: &InputArgs, config: &Config) -> Option<PathBuf> {
+    input.baseline.clone().or_else(|| config.scan.baseline.as_ref().map(|p| config.dir.join(p)))
+}
+
+/// Reads a baseline file and applies it.
+pub fn apply_file(path: &Path, findings: &mut [Finding]) -> Result<Applied> {
+    Ok(apply(read(path)?, path, findings))
+}
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,8 +50,8 @@ struct BaselineFile {
     findings: Vec<BaselineEntry>,
 }
 
-/// Writes every unsuppressed finding to `path`; returns how many.
-pub fn write(path: &Path, findings: &[Finding]) -> Result<usize> {
+/// Writes every unsuppressed finding to `path`; returns the entries written.
+pub fn write(path: &Path, findings: &[Finding]) -> Result<Vec<BaselineEntry>> {
     let mut entries: Vec<BaselineEntry> = findings
         .iter()
         .filter(|f| !f.is_suppressed())
@@ -50,11 +74,11 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<usize> {
     let mut text = serde_json::to_string_pretty(&file).context("could not serialise the baseline")?;
     text.push('\n');
     std::fs::write(path, text).with_context(|| format!("could not write the baseline {}", path.display()))?;
-    Ok(file.findings.len())
+    Ok(file.findings)
 }
 
 /// Reads a baseline file; a missing or malformed file is a usage error with its location.
-pub fn read(path: &Path) -> Result<Vec<BaselineEntry>> {
+fn read(path: &Path) -> Result<Vec<BaselineEntry>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("could not read the baseline {}", path.display()))?;
     let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
@@ -70,13 +94,9 @@ pub fn read(path: &Path) -> Result<Vec<BaselineEntry>> {
     Ok(file.findings)
 }
 
-/// Waives the findings the baseline holds (those not already suppressed inline); returns
-/// how many it waived and the entries that matched nothing.
-pub fn apply(
-    entries: Vec<BaselineEntry>,
-    shown: &str,
-    findings: &mut [Finding],
-) -> (usize, Vec<BaselineEntry>) {
+/// Waives the findings the baseline `path` holds (those not already suppressed inline).
+pub fn apply(entries: Vec<BaselineEntry>, path: &Path, findings: &mut [Finding]) -> Applied {
+    let shown = path.display().to_string();
     let mut by_fingerprint: HashMap<String, BaselineEntry> =
         entries.into_iter().map(|e| (e.fingerprint.clone(), e)).collect();
     let mut matched = 0;
@@ -93,5 +113,5 @@ pub fn apply(
     }
     let mut resolved: Vec<BaselineEntry> = by_fingerprint.into_values().collect();
     resolved.sort_by(|a, b| (&a.path, a.line, &a.rule).cmp(&(&b.path, b.line, &b.rule)));
-    (matched, resolved)
+    Applied { file: shown, matched, resolved }
 }

@@ -40,11 +40,8 @@ fn create(args: &EvidenceArgs) -> Result<Exit> {
     let input = &args.input;
     let config = Config::discover(input.plugin.config.as_deref(), &input.paths)?;
     let mut run = crate::run_scan(input, &config, true)?;
-    let baseline_file =
-        input.baseline.clone().or_else(|| config.scan.baseline.as_ref().map(|p| config.dir.join(p)));
-    if let Some(path) = &baseline_file {
-        let entries = baseline::read(path)?;
-        baseline::apply(entries, &path.display().to_string(), &mut run.outcome.findings);
+    if let Some(path) = baseline::configured(input, &config) {
+        baseline::apply_file(&path, &mut run.outcome.findings)?;
     }
 
     let paths: Vec<String> = input.paths.iter().map(|p| p.display().to_string()).collect();

@@ -159,25 +159,19 @@ fn scan(args: &ScanArgs, order: &[Order]) -> Result<Exit> {
     let outputs = outputs(args, order, &config)?;
     let mut run = run_scan(&args.input, &config, false)?;
 
-    let baseline_file = match (&args.write_baseline, &args.input.baseline, &config.scan.baseline) {
-        (Some(path), _, _) => {
-            let written = baseline::write(path, &run.outcome.findings)?;
+    // Writing a baseline accepts every current finding: the run then reports as if with it.
+    let baseline = match &args.write_baseline {
+        Some(path) => {
+            let entries = baseline::write(path, &run.outcome.findings)?;
             if !args.input.quiet {
-                eprintln!("rampart: wrote {written} findings to the baseline {}", path.display());
+                eprintln!("rampart: wrote {} findings to the baseline {}", entries.len(), path.display());
             }
-            Some(path.clone())
+            Some(baseline::apply(entries, path, &mut run.outcome.findings))
         }
-        (None, Some(path), _) => Some(path.clone()),
-        (None, None, Some(path)) => Some(config.dir.join(path)),
-        (None, None, None) => None,
+        None => baseline::configured(&args.input, &config)
+            .map(|path| baseline::apply_file(&path, &mut run.outcome.findings))
+            .transpose()?,
     };
-    let shown_baseline = baseline_file.as_ref().map(|p| p.display().to_string());
-    let mut resolved_entries = Vec::new();
-    let mut matched = 0;
-    if let (Some(path), Some(shown)) = (&baseline_file, &shown_baseline) {
-        let entries = baseline::read(path)?;
-        (matched, resolved_entries) = baseline::apply(entries, shown, &mut run.outcome.findings);
-    }
 
     let outcome = &run.outcome;
     let report = Report {
@@ -187,10 +181,10 @@ fn scan(args: &ScanArgs, order: &[Order]) -> Result<Exit> {
         rules: run.rules_ran(),
         files: outcome.files,
         scanned: &outcome.scanned,
-        baseline: shown_baseline.as_deref().map(|file| rampart_report::BaselineOutcome {
-            file,
-            matched,
-            resolved: &resolved_entries,
+        baseline: baseline.as_ref().map(|b| rampart_report::BaselineOutcome {
+            file: &b.file,
+            matched: b.matched,
+            resolved: &b.resolved,
         }),
     };
     let cwd = std::env::current_dir().context("could not read the current directory")?;
