@@ -74,17 +74,14 @@ pub mod rules {
 
 /// The metadata of rampart's own rules, for `rampart rules`, SARIF and JUnit.
 pub fn engine_rules() -> Vec<RuleMeta> {
-    let rule = |name: &str, title: &str, severity, rationale: &str, remediation: &str| RuleMeta {
+    let rule = |name: &str, title: &str, rationale: &str, remediation: &str| RuleMeta {
         id: RuleId::engine(name),
         title: title.into(),
-        severity,
-        formats: vec![
-            Format::Dockerfile,
-            Format::Terraform,
-            Format::Kubernetes,
-            Format::Compose,
-            Format::Env,
-        ],
+        severity: severity_of(name),
+        // About suppression comments in any format rather than about a format's content:
+        // no format is declared, so per-file reports (JUnit) list only the files they have
+        // findings in.
+        formats: Vec::new(),
         rationale: rationale.into(),
         remediation: remediation.into(),
         references: Vec::new(),
@@ -94,7 +91,6 @@ pub fn engine_rules() -> Vec<RuleMeta> {
         rule(
             rules::MISSING_REASON,
             "Suppression without a reason",
-            Severity::Medium,
             "A waived finding is a decision someone must be able to review: without a reason, an \
              auditor cannot tell an accepted risk from a silenced alarm. The suppression is not applied.",
             "Add the reason after `--`: `# rampart:ignore <rule> -- <why this is acceptable>`.",
@@ -102,7 +98,6 @@ pub fn engine_rules() -> Vec<RuleMeta> {
         rule(
             rules::INVALID,
             "Malformed suppression",
-            Severity::Medium,
             "A suppression that names no loaded rule, has a malformed expiry date or lacks a required \
              expiry cannot be applied as written; ignoring it silently would hide the mistake.",
             "Write `# rampart:ignore <rule-id>[,<rule-id>] [expires=YYYY-MM-DD] -- <reason>` with ids \
@@ -111,7 +106,6 @@ pub fn engine_rules() -> Vec<RuleMeta> {
         rule(
             rules::EXPIRED,
             "Expired suppression",
-            Severity::Low,
             "The waiver was granted until a date that has passed: the finding it covered is reported \
              again until someone reviews the decision.",
             "Fix the finding and remove the comment, or review the risk and set a new `expires=` date.",
@@ -119,7 +113,6 @@ pub fn engine_rules() -> Vec<RuleMeta> {
         rule(
             rules::UNUSED,
             "Suppression that matches nothing",
-            Severity::Low,
             "A suppression with nothing to suppress is stale: the code changed or the finding was fixed, \
              and a stale waiver would silently cover a future finding.",
             "Remove the comment.",
@@ -127,7 +120,6 @@ pub fn engine_rules() -> Vec<RuleMeta> {
         rule(
             rules::FORBIDDEN,
             "Suppression the config forbids",
-            Severity::Medium,
             "The repository's config does not allow these findings to be waived inline (for example \
              secrets or critical findings); the finding is reported.",
             "Fix the finding. Waivers for these rules go through the baseline or a policy pack, where \
@@ -238,14 +230,19 @@ pub fn apply(
     own
 }
 
+/// The default severity of each of rampart's own rules: a suppression that cannot be
+/// applied as written is medium, a stale or expired one low.
+fn severity_of(name: &str) -> Severity {
+    match name {
+        rules::EXPIRED | rules::UNUSED => Severity::Low,
+        _ => Severity::Medium,
+    }
+}
+
 fn own_finding(marker: &Marker, name: &str, message: String) -> Finding {
-    let severity = engine_rules()
-        .into_iter()
-        .find(|r| r.id.as_str().ends_with(name))
-        .map_or(Severity::Medium, |r| r.severity);
     Finding {
         rule: RuleId::engine(name),
-        severity,
+        severity: severity_of(name),
         message,
         location: marker.file.location(marker.span),
         file: Arc::clone(&marker.file),
