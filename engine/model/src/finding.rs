@@ -78,13 +78,16 @@ pub fn fingerprint_all(findings: &mut [Finding]) {
     let mut seen: HashMap<[u8; 32], u32> = HashMap::new();
     for finding in findings {
         let text = &finding.file.text;
-        let start = (finding.span.start as usize).min(text.len());
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let end = (finding.span.end as usize).clamp(start, text.len());
-        let pointed = text.get(start..end).unwrap_or("");
+        // The line from the file's line index (a minified one-line file must not be rescanned
+        // per finding); `get` because nothing here may panic on a span.
+        let starts = finding.file.line_starts();
+        let line = finding.location.line as usize;
+        let line_start = starts.get(line.saturating_sub(1)).map_or(0, |&s| s as usize);
+        let line_end = starts.get(line).map_or(text.len(), |&s| s as usize);
+        let line_text = text.get(line_start..line_end).unwrap_or("");
+        let pointed = text.get(finding.span.start as usize..finding.span.end as usize).unwrap_or("");
         let mut hasher = Sha256::new();
-        for part in [finding.rule.as_str(), &finding.file.path, &text[line_start..line_end], pointed] {
+        for part in [finding.rule.as_str(), &finding.file.path, line_text, pointed] {
             for word in part.split_whitespace() {
                 hasher.update(word.as_bytes());
                 hasher.update(b" ");
