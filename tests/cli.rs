@@ -74,6 +74,49 @@ fn the_second_run_loads_compiled_plugins_from_the_cache() {
     assert!(scan().stderr.contains("1 corrupt entries rebuilt"));
 }
 
+/// Two pre-commit hooks (or CI jobs) starting at once on an empty cache: every process
+/// compiles, writes and reads the same entries, and none may see or leave a broken one.
+#[test]
+fn concurrent_processes_share_an_empty_cache_safely() {
+    let plugins = builtin_plugins();
+    let cache = tempfile::tempdir().unwrap();
+    let scan = || {
+        let mut command = rampart();
+        command.env("RAMPART_CACHE_DIR", cache.path()).args([
+            "scan",
+            "fixtures/seeds",
+            "--verbose",
+            "--format",
+            "json",
+        ]);
+        command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        command
+    };
+    let children: Vec<_> = (0..4).map(|_| scan().spawn().unwrap()).collect();
+    let outputs: Vec<_> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+    let first = String::from_utf8_lossy(&outputs[0].stdout).into_owned();
+    for output in &outputs {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(" 0 corrupt entries rebuilt"), "no process saw a partial entry: {stderr}");
+        assert_eq!(String::from_utf8_lossy(&output.stdout), first, "the same report from every process");
+    }
+    let mut names: Vec<String> = std::fs::read_dir(cache.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), plugins, "one entry per plugin and no temporary file left: {names:?}");
+    assert!(names.iter().all(|n| n.ends_with(".cwasm")), "{names:?}");
+    let after = run(&mut scan());
+    assert!(
+        after.stderr.contains(&format!("plugin cache: {plugins} hits, 0 compiled, 0 corrupt")),
+        "every entry they left is whole: {}",
+        after.stderr
+    );
+    assert_eq!(after.stdout, first);
+}
+
 #[test]
 fn an_unusable_cache_directory_degrades_to_compiling_with_a_notice() {
     let file = tempfile::NamedTempFile::new().unwrap();

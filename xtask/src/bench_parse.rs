@@ -8,7 +8,6 @@
 //! load from other processes falls on both alike.
 
 use std::fmt::Write as _;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -83,7 +82,7 @@ pub fn run(options: &Options) -> Result<()> {
         let started = Instant::now();
         let generated = kind.generate(options.files, options.seed);
         if let Some(out) = &options.out {
-            write_corpus(out, &generated)?;
+            crate::corpus::write(out, generated.iter().flatten())?;
         }
         let corpus = Corpus::new(kind, generated);
         eprintln!(
@@ -325,28 +324,17 @@ impl Measured {
     }
 }
 
-fn write_corpus(out: &Path, units: &[Vec<File>]) -> Result<()> {
-    for file in units.iter().flatten() {
-        let path = out.join(&file.path);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
-        }
-        std::fs::write(&path, &file.text).with_context(|| format!("could not write {}", path.display()))?;
-    }
-    Ok(())
-}
-
 fn mb(bytes: usize) -> f64 {
     float(bytes) / 1e6
 }
 
 #[allow(clippy::cast_precision_loss)] // counts and sizes here are far below 2^52
-fn float(n: usize) -> f64 {
+pub(crate) fn float(n: usize) -> f64 {
     n as f64
 }
 
 /// `12345` as `12,345`.
-fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     group(&n.to_string())
 }
 
@@ -389,7 +377,7 @@ fn cpu_time() -> Option<Duration> {
 }
 
 /// The one-minute load average, to tell a quiet machine from a busy one.
-fn load_average() -> String {
+pub(crate) fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .ok()
         .and_then(|l| l.split_whitespace().next().map(str::to_owned))

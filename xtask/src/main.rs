@@ -3,6 +3,7 @@
 //! Benchmarks are commands, never timed assertions in tests; their results are recorded in
 //! BENCHMARKS.md with the command that reproduces them.
 
+mod bench;
 mod bench_parse;
 mod corpus;
 mod generate;
@@ -15,11 +16,18 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 const USAGE: &str = "usage:
-  cargo xtask gen-corpus [--files N] [--seed S] [--out DIR]
-      writes N generated Dockerfiles (default 10000, seed 1) to DIR (default target/corpus)
-  cargo xtask bench [--files N] [--runs R]
-      builds rampart in release mode and measures, with hyperfine: one-file scans with a warm
-      and a cold compiled-plugin cache, and a scan of N generated Dockerfiles (default 10000)
+  cargo xtask gen-corpus [--files N] [--seed S] [--out DIR] [--format F]
+      writes about N files (default 3334, seed 1) to DIR (default target/corpus) in the mix of
+      public infrastructure repositories (Dockerfiles, Kubernetes manifests, Terraform modules,
+      Compose and env files); with F (dockerfile, kubernetes, terraform, compose or env), N files
+      of that format alone
+  cargo xtask bench [--files N] [--runs R] [--seed S] [--peers] [--scaling]
+      builds rampart in release mode and measures with hyperfine (median, min, max of R runs,
+      default 10) and GNU time (peak RSS): one changed file of each kind with a warm and a cold
+      compiled-plugin cache, and the generated corpus of N files (default 3334) parsed alone and
+      scanned with all built-in plugins, on 2 threads and on 1. --scaling: also corpora 2x and
+      4x as large. --peers: also Checkov, hadolint and detect-secrets on the same files (from
+      PATH, or the directory $RAMPART_PEERS_BIN), with the ratios
   cargo xtask bench-parse [--files N] [--runs R] [--seed S] [--formats LIST] [--out DIR]
                           [--slowest K]
       parse throughput (MB/s, files/s) per format, on 1 thread and on all threads, calling the
@@ -51,11 +59,26 @@ fn main() -> Result<()> {
     match command.as_str() {
         "gen-corpus" => {
             let out = flag("--out").map_or_else(|| repo().join("target/corpus"), PathBuf::from);
-            let files = corpus::generate(&out, number("--files", 10_000)?, number("--seed", 1)?)?;
-            println!("wrote {files} files to {}", out.display());
+            let only = flag("--format").map(kind).transpose()?;
+            let written = corpus::generate(&out, number("--files", 3334)?, number("--seed", 1)?, only)?;
+            for (kind, files, bytes) in &written.per_format {
+                println!("{:<11} {files:>7} files {:>8.1} MB", kind.name(), bench_parse::float(*bytes) / 1e6);
+            }
+            println!(
+                "wrote {} files ({:.1} MB) to {}",
+                written.files(),
+                bench_parse::float(written.bytes()) / 1e6,
+                out.display()
+            );
             Ok(())
         }
-        "bench" => bench(number("--files", 10_000)?, number("--runs", 10)?),
+        "bench" => bench::run(&bench::Options {
+            files: number("--files", 3334)?,
+            runs: number("--runs", 10)?.max(1),
+            seed: number("--seed", 1)?,
+            peers: args.iter().any(|a| a == "--peers"),
+            scaling: args.iter().any(|a| a == "--scaling"),
+        }),
         // Timing a debug build would measure the wrong thing.
         "bench-parse" if cfg!(debug_assertions) => run(Command::new("cargo")
             .current_dir(repo())
@@ -68,15 +91,7 @@ fn main() -> Result<()> {
         "bench-parse" => {
             let kinds = match flag("--formats") {
                 None => generate::Kind::ALL.to_vec(),
-                Some(list) => list
-                    .split(',')
-                    .map(|name| {
-                        generate::Kind::ALL
-                            .into_iter()
-                            .find(|k| k.name() == name.trim())
-                            .with_context(|| format!("unknown format `{name}`\n{USAGE}"))
-                    })
-                    .collect::<Result<_>>()?,
+                Some(list) => list.split(',').map(kind).collect::<Result<_>>()?,
             };
             let runs = number("--runs", 5)?;
             if runs == 0 {
@@ -138,73 +153,16 @@ fn rule_check(target: &str, update: bool) -> Result<()> {
     Ok(())
 }
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+/// A format by its name on the command line.
+fn kind(name: &str) -> Result<generate::Kind> {
+    generate::Kind::ALL
+        .into_iter()
+        .find(|k| k.name() == name.trim())
+        .with_context(|| format!("unknown format `{name}`\n{USAGE}"))
 }
 
-fn bench(files: u64, runs: u64) -> Result<()> {
-    let repo = repo();
-    run(Command::new("cargo").current_dir(&repo).args([
-        "build",
-        "--release",
-        "--locked",
-        "--bin",
-        "rampart",
-    ]))?;
-    let rampart = repo.join("target/release/rampart").canonicalize()?;
-    let work = repo.join("target/bench");
-    let corpus = work.join("corpus");
-    let cache = work.join("cache");
-    std::fs::create_dir_all(&work)?;
-    if corpus.exists() {
-        std::fs::remove_dir_all(&corpus)?;
-    }
-    corpus::generate(&corpus, files, 1)?;
-    let one_file = repo.join("fixtures/seeds/000-masterx/frontend.Dockerfile");
-    let scan = |path: &Path| {
-        format!(
-            "{} scan {} --fail-on none --format json --output /dev/null",
-            rampart.display(),
-            path.display()
-        )
-    };
-    let runs = runs.to_string();
-    let cache_dir = cache.display().to_string();
-    let corpus_name = format!("{files} Dockerfiles, warm cache");
-    // One hyperfine run per case: a `--prepare` given once applies to every command.
-    let cases: [(&str, &Path, Option<String>); 3] = [
-        ("one Dockerfile, warm cache", &one_file, None),
-        ("one Dockerfile, cold cache", &one_file, Some(format!("rm -rf {cache_dir}"))),
-        (&corpus_name, &corpus, None),
-    ];
-    let mut table = String::new();
-    for (index, (name, path, prepare)) in cases.iter().enumerate() {
-        let export = work.join(format!("case-{index}.md"));
-        let mut hyperfine = Command::new("hyperfine");
-        hyperfine
-            .env("RAMPART_CACHE_DIR", &cache)
-            .args(["-N", "--warmup", "3", "--runs", &runs, "--export-markdown"])
-            .arg(&export)
-            .args(["--command-name", name]);
-        if let Some(prepare) = prepare {
-            hyperfine.arg("--prepare").arg(prepare);
-        }
-        run(hyperfine.arg(scan(path))).context("is hyperfine installed? (apt-get install hyperfine)")?;
-        let markdown = std::fs::read_to_string(&export)?;
-        // Keep the header of the first table only.
-        let skip = if index == 0 { 0 } else { 2 };
-        for line in markdown.lines().skip(skip) {
-            table.push_str(line);
-            table.push('\n');
-        }
-    }
-    println!("\n{table}");
-    println!(
-        "machine: {} cores; {}",
-        std::thread::available_parallelism().map_or(0, usize::from),
-        cpu_model()
-    );
-    Ok(())
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn cpu_model() -> String {

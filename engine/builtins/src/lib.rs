@@ -1,11 +1,13 @@
 //! The built-in policy plugins, compiled from `plugins/` by this crate's build script and
 //! embedded as WebAssembly components.
 
-/// A built-in plugin: its crate name and its component bytes.
+/// A built-in plugin: its crate name, its component bytes and their sha256 (hex, computed
+/// when the component was built).
 #[derive(Debug)]
 pub struct Builtin {
     pub name: &'static str,
     pub wasm: &'static [u8],
+    pub sha256: &'static str,
 }
 
 /// Every built-in plugin, in a fixed order.
@@ -21,6 +23,8 @@ mod tests {
         for builtin in BUILTINS {
             // A component's preamble: magic, then version 0x0d and layer 1.
             assert_eq!(&builtin.wasm[..8], b"\0asm\x0d\0\x01\0", "{} is not a component", builtin.name);
+            let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(builtin.wasm));
+            assert_eq!(builtin.sha256, sha256, "{}: the recorded hash is the component's", builtin.name);
         }
     }
 }

@@ -31,7 +31,7 @@ impl Loaded {
             if args.no_builtins { &[] } else { rampart_builtins::BUILTINS };
         let builtins = builtins.par_iter().map(|builtin| {
             runtime
-                .load(builtin.wasm, Origin::Builtin)
+                .load_hashed(builtin.wasm, builtin.sha256.to_owned(), Origin::Builtin)
                 .with_context(|| format!("the built-in plugin `{}` could not be loaded", builtin.name))
         });
         let mut plugins: Vec<Plugin> = builtins.collect::<Result<_>>()?;
@@ -40,17 +40,17 @@ impl Loaded {
             .map(|(path, pin)| {
                 let wasm = std::fs::read(path)
                     .with_context(|| format!("could not read the plugin {}", path.display()))?;
-                if let Some(expected) = pin {
-                    let actual = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&wasm));
-                    if !actual.eq_ignore_ascii_case(expected.trim()) {
-                        bail!(
-                            "the plugin {} was refused: its sha256 is {actual}, but the config pins {expected}",
-                            path.display()
-                        );
-                    }
+                let actual = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&wasm));
+                if let Some(expected) = pin
+                    && !actual.eq_ignore_ascii_case(expected.trim())
+                {
+                    bail!(
+                        "the plugin {} was refused: its sha256 is {actual}, but the config pins {expected}",
+                        path.display()
+                    );
                 }
                 runtime
-                    .load(&wasm, Origin::File(path.clone()))
+                    .load_hashed(&wasm, actual, Origin::File(path.clone()))
                     .map_err(|err| anyhow::anyhow!("the plugin {} was refused: {err}", path.display()))
             })
             .collect::<Result<_>>()?;

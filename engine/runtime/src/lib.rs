@@ -62,6 +62,10 @@ impl Runtime {
         config.epoch_interruption(true);
         config.wasm_component_model(true);
         config.parallel_compilation(true);
+        // For profiling plugins with `perf`: names the compiled functions in /tmp/perf-PID.map.
+        if std::env::var_os("RAMPART_PERF_MAP").is_some_and(|v| v == "1") {
+            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
         let engine = wasmtime::Engine::new(&config).map_err(anyhow_error)?;
         let linker = sandbox::linker(&engine)?;
         let cache = cache::CompileCache::new(&engine, cache_dir);

@@ -141,7 +141,13 @@ impl Runtime {
     /// Compiles (or loads from the cache) a component, checks it against the contract, and
     /// asks it for its metadata.
     pub fn load(&self, wasm: &[u8], origin: Origin) -> Result<Plugin, LoadError> {
-        let sha256 = hex::encode(Sha256::digest(wasm));
+        self.load_hashed(wasm, hex::encode(Sha256::digest(wasm)), origin)
+    }
+
+    /// [`Runtime::load`] of a component whose sha256 (hex) the caller has computed already:
+    /// the built-in plugins' are computed when rampart is built. It must be the hash of
+    /// `wasm`: the compiled-plugin cache is keyed by it.
+    pub fn load_hashed(&self, wasm: &[u8], sha256: String, origin: Origin) -> Result<Plugin, LoadError> {
         let component = self.cache.component(&self.engine, wasm, &sha256).map_err(LoadError::Compile)?;
         crate::contract::check(&self.engine, &component)?;
         let instance_pre =
