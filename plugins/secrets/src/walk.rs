@@ -2,6 +2,8 @@
 //! it is set under and words that say where it is, per format.
 
 use std::collections::HashSet;
+use std::fmt;
+use std::rc::Rc;
 
 use rampart_plugin_sdk::env::{self, Source};
 use rampart_plugin_sdk::{Document, Format, Kind, Node, dockerfile, kubernetes};
@@ -17,9 +19,59 @@ pub struct Site<'a> {
     pub name: &'a str,
     /// Where it is, for messages: "`DB_PASSWORD`", "`password` of aws_db_instance.main",
     /// "the RUN instruction".
-    pub place: String,
+    pub place: Place<'a>,
     /// The value is in an example or template file.
     pub template: bool,
+}
+
+/// Where a value is, written out only when a finding is reported: formatting it for every
+/// string of every document cost more than the checks themselves.
+#[derive(Clone)]
+pub enum Place<'a> {
+    /// A value set under `name` (may be empty) somewhere in `owner` (may be empty).
+    Value { name: &'a str, owner: Rc<str> },
+    /// An environment variable, a build argument, a ConfigMap key...
+    Env(Source, &'a str),
+    /// A Dockerfile instruction's arguments, or one of its heredocs.
+    Instruction { keyword: &'a str, heredoc: bool },
+    /// `name` in the default of Terraform variable `variable` (the default itself when equal).
+    Default { variable: &'a str, name: &'a str },
+    /// `name` in the value a `.tfvars` file sets for variable `variable`.
+    Tfvars { variable: &'a str, name: &'a str, file: &'a str },
+    /// Terraform local `name`'s own value.
+    Local(&'a str),
+    /// Anything else, written out.
+    Text(String),
+}
+
+impl fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Value { name, owner } => match (name.is_empty(), owner.is_empty()) {
+                (true, true) => f.write_str("this value"),
+                (true, false) => write!(f, "a value of {owner}"),
+                (false, true) => write!(f, "`{name}`"),
+                (false, false) => write!(f, "`{name}` of {owner}"),
+            },
+            Place::Env(source, name) => f.write_str(&env_place(*source, name)),
+            Place::Instruction { keyword, heredoc: false } => write!(f, "the {keyword} instruction"),
+            Place::Instruction { keyword, heredoc: true } => write!(f, "the {keyword} heredoc"),
+            Place::Default { variable, name } if variable == name => {
+                write!(f, "the default of variable `{variable}`")
+            }
+            Place::Default { variable, name } => {
+                write!(f, "`{name}` in the default of variable `{variable}`")
+            }
+            Place::Tfvars { variable, name, file } if variable == name => {
+                write!(f, "variable `{variable}` (set in {file})")
+            }
+            Place::Tfvars { variable, name, file } => {
+                write!(f, "`{name}` of variable `{variable}` (set in {file})")
+            }
+            Place::Local(name) => write!(f, "local `{name}`"),
+            Place::Text(text) => f.write_str(text),
+        }
+    }
 }
 
 /// Nesting deeper than this is not followed (a safety net; documents are bounded anyway).
@@ -49,7 +101,7 @@ pub fn sites(doc: &Document) -> Vec<Site<'_>> {
                         node: arguments,
                         text,
                         name: "",
-                        place: format!("the {keyword} instruction"),
+                        place: Place::Instruction { keyword, heredoc: false },
                         template: false,
                     });
                 }
@@ -64,7 +116,7 @@ pub fn sites(doc: &Document) -> Vec<Site<'_>> {
                             node: body,
                             text,
                             name: "",
-                            place: format!("the {keyword} heredoc"),
+                            place: Place::Instruction { keyword, heredoc: true },
                             template: false,
                         });
                     }
@@ -73,7 +125,7 @@ pub fn sites(doc: &Document) -> Vec<Site<'_>> {
         }
         Format::Kubernetes => {
             for object in kubernetes::objects(doc) {
-                let owner = kubernetes::describe(object);
+                let owner: Rc<str> = kubernetes::describe(object).into();
                 let is_secret = object.get("kind").and_then(Node::str) == Some("Secret");
                 let skip = |node: Node<'_>| {
                     let at_top = node.parent().is_some_and(|p| p.is(object));
@@ -92,16 +144,17 @@ pub fn sites(doc: &Document) -> Vec<Site<'_>> {
 /// env::variables, normalised), then the other top-level keys (`x-` anchors, `secrets`...).
 fn compose_sites<'a>(doc: &'a Document, out: &mut Vec<Site<'a>>) {
     let Some(document) = doc.root().get("document") else { return };
+    let nobody: Rc<str> = Rc::from("");
     for (key, value) in document.entries() {
         if key == "services" && value.kind() == Kind::Map {
             for (name, service) in value.entries() {
                 let skip = |node: Node<'_>| {
                     node.key() == Some("environment") && node.parent().is_some_and(|p| p.is(service))
                 };
-                strings("", service, &format!("service `{name}`"), out, 0, &skip);
+                strings("", service, &Rc::from(format!("service `{name}`")), out, 0, &skip);
             }
         } else {
-            strings(key, value, "", out, 0, &|_| false);
+            strings(key, value, &nobody, out, 0, &|_| false);
         }
     }
 }
@@ -128,14 +181,15 @@ fn env_sites<'a>(doc: &'a Document, out: &mut Vec<Site<'a>>) {
             let references = var.value.parent().and_then(|entry| entry.get("references"));
             for default in references.into_iter().flat_map(Node::items).filter_map(|r| r.get("default")) {
                 if let Some(text) = default.str() {
-                    let place = format!("the default of a reference in environment `{}`", var.name);
+                    let place =
+                        Place::Text(format!("the default of a reference in environment `{}`", var.name));
                     out.push(Site { node: default, text, name: var.name, place, template: false });
                 }
             }
         }
         let Some(text) = var.value.str() else { continue };
         let template = matches!(var.source, Source::EnvFile { template: true });
-        let place = env_place(var.source, var.name);
+        let place = Place::Env(var.source, var.name);
         out.push(Site { node: var.value, text, name: var.name, place, template });
     }
 }
@@ -146,7 +200,7 @@ fn env_sites<'a>(doc: &'a Document, out: &mut Vec<Site<'a>>) {
 pub fn strings<'a>(
     name: &'a str,
     node: Node<'a>,
-    owner: &str,
+    owner: &Rc<str>,
     out: &mut Vec<Site<'a>>,
     depth: usize,
     skip: &dyn Fn(Node<'a>) -> bool,
@@ -156,12 +210,7 @@ pub fn strings<'a>(
     }
     match node.kind() {
         Kind::String => {
-            let place = match (name.is_empty(), owner.is_empty()) {
-                (true, true) => "this value".to_owned(),
-                (true, false) => format!("a value of {owner}"),
-                (false, true) => format!("`{name}`"),
-                (false, false) => format!("`{name}` of {owner}"),
-            };
+            let place = Place::Value { name, owner: Rc::clone(owner) };
             out.push(Site { node, text: node.text(), name, place, template: false });
         }
         Kind::List => {
@@ -195,18 +244,14 @@ pub fn terraform_definitions<'a>(
     skip: &dyn Fn(Node<'a>) -> bool,
 ) {
     let root = doc.root();
+    let nobody: Rc<str> = Rc::from("");
     for variable in root.get("variables").into_iter().flat_map(Node::items) {
         let Some(name) = variable.get("name").and_then(Node::str) else { continue };
         if let Some(default) = variable.get("default") {
-            let mut found = Vec::new();
-            strings(name, default, "", &mut found, 0, skip);
-            for mut site in found {
-                site.place = if site.name == name {
-                    format!("the default of variable `{name}`")
-                } else {
-                    format!("`{}` in the default of variable `{name}`", site.name)
-                };
-                out.push(site);
+            let start = out.len();
+            strings(name, default, &nobody, out, 0, skip);
+            for site in &mut out[start..] {
+                site.place = Place::Default { variable: name, name: site.name };
             }
         }
         let source = variable.get("source").and_then(Node::str).unwrap_or("");
@@ -214,22 +259,22 @@ pub fn terraform_definitions<'a>(
         if (source.ends_with(".tfvars") || source.ends_with(".tfvars.json"))
             && let Some(value) = variable.get("value")
         {
-            let mut found = Vec::new();
-            strings(name, value, "", &mut found, 0, skip);
-            for mut site in found {
-                site.place = if site.name == name {
-                    format!("variable `{name}` (set in {file})")
-                } else {
-                    format!("`{}` of variable `{name}` (set in {file})", site.name)
-                };
-                out.push(site);
+            let start = out.len();
+            strings(name, value, &nobody, out, 0, skip);
+            for site in &mut out[start..] {
+                site.place = Place::Tfvars { variable: name, name: site.name, file };
             }
         }
     }
     for local in root.get("locals").into_iter().flat_map(Node::items) {
         if let (Some(name), Some(value)) = (local.get("name").and_then(Node::str), local.get("value")) {
-            strings(name, value, &format!("local.{name}"), out, 0, skip);
-            rename_top(out, name, &format!("local `{name}`"));
+            let start = out.len();
+            strings(name, value, &Rc::from(format!("local.{name}")), out, 0, skip);
+            // The local's own value reads "local `db_password`", not "`db_password` of
+            // local.db_password".
+            for site in out[start..].iter_mut().filter(|s| s.name == name) {
+                site.place = Place::Local(name);
+            }
         }
     }
 }
@@ -243,40 +288,27 @@ pub fn terraform_sites<'a>(doc: &'a Document, out: &mut Vec<Site<'a>>, skip: &dy
     for module in root.get("modules").into_iter().flat_map(Node::items) {
         let name = module.get("name").and_then(Node::str).unwrap_or("");
         if let Some(arguments) = module.get("arguments") {
-            strings("", arguments, &format!("module.{name}"), out, 0, skip);
+            strings("", arguments, &Rc::from(format!("module.{name}")), out, 0, skip);
         }
     }
     for provider in root.get("providers").into_iter().flat_map(Node::items) {
         let name = provider.get("name").and_then(Node::str).unwrap_or("");
         if let Some(attributes) = provider.get("attributes") {
-            strings("", attributes, &format!("provider \"{name}\""), out, 0, skip);
+            strings("", attributes, &Rc::from(format!("provider \"{name}\"")), out, 0, skip);
         }
     }
+    let terraform_block: Rc<str> = Rc::from("the terraform block");
     for block in root.get("terraform").into_iter().flat_map(Node::items) {
         if let Some(attributes) = block.get("attributes") {
-            strings("", attributes, "the terraform block", out, 0, skip);
+            strings("", attributes, &terraform_block, out, 0, skip);
         }
     }
     for list in ["data", "resources"] {
         for resource in root.get(list).into_iter().flat_map(Node::items) {
             let address = resource.get("address").and_then(Node::str).unwrap_or("");
             if let Some(attributes) = resource.get("attributes") {
-                strings("", attributes, address, out, 0, skip);
+                strings("", attributes, &Rc::from(address), out, 0, skip);
             }
-        }
-    }
-}
-
-/// Rewrites the place of the sites just collected for a local's own value (`local
-/// `db_password``, rather than "`db_password` of local.db_password").
-fn rename_top(out: &mut [Site<'_>], name: &str, place: &str) {
-    let owner_suffix = format!("of local.{name}");
-    for site in out.iter_mut().rev() {
-        if !site.place.ends_with(&owner_suffix) {
-            break;
-        }
-        if site.name == name {
-            place.clone_into(&mut site.place);
         }
     }
 }
