@@ -135,7 +135,7 @@ fn a_plugin_from_another_contract_version_is_refused_naming_both_versions() {
     let out = scan_with("old-contract", &[]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("built against plugin contract 0.9.0, but this rampart speaks contract 0.2.0"),
+        out.stderr.contains("built against plugin contract 0.9.0, but this rampart speaks contract 0.3.0"),
         "{}",
         out.stderr
     );

@@ -4,7 +4,7 @@ use semver::Version;
 use wasmtime::component::Component;
 
 /// The version of `wit/rampart-plugin.wit` this host implements.
-pub const CONTRACT_VERSION: &str = "0.2.0";
+pub const CONTRACT_VERSION: &str = "0.3.0";
 
 const PACKAGE: &str = "rampart:plugin";
 
@@ -104,15 +104,15 @@ mod tests {
 
     #[test]
     fn versions_follow_semver_compatibility() {
-        assert!(check_version(Some("0.2.0")).is_ok());
-        assert!(check_version(Some("0.2.7")).is_ok());
+        assert!(check_version(Some("0.3.0")).is_ok());
+        assert!(check_version(Some("0.3.7")).is_ok());
         let err = check_version(Some("0.9.0")).unwrap_err();
         assert_eq!(
             err,
             ContractError::Version {
                 plugin: "0.9.0".into(),
                 host: CONTRACT_VERSION,
-                accepted: "0.2.x".into()
+                accepted: "0.3.x".into()
             }
         );
         assert!(err.to_string().contains("0.9.0") && err.to_string().contains(CONTRACT_VERSION));
@@ -123,7 +123,7 @@ mod tests {
 
     #[test]
     fn contract_items_are_split_from_their_version() {
-        assert_eq!(contract_item("rampart:plugin/guest@0.2.0"), Some(("guest", Some("0.2.0"))));
+        assert_eq!(contract_item("rampart:plugin/guest@0.3.0"), Some(("guest", Some("0.3.0"))));
         assert_eq!(contract_item("wasi:cli/environment@0.2.0"), None);
         assert_eq!(contract_item("rampart:pluginx/guest"), None);
     }

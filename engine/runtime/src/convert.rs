@@ -4,31 +4,35 @@ use rampart_model::{self as model, Document, NodeKind};
 
 use crate::sandbox::rampart::plugin::types as wit;
 
+/// The document as the contract lays it out: eight numbers per node (see `document.nodes`
+/// in the WIT package).
 pub(crate) fn document(doc: &Document) -> wit::Document {
-    let text = |t: model::TextRef| wit::Text { offset: t.offset, len: t.len };
+    let mut nodes = Vec::with_capacity(doc.nodes().len() * 8);
+    for n in doc.nodes() {
+        let kind = match n.kind {
+            NodeKind::Map => wit::NodeKind::Map,
+            NodeKind::List => wit::NodeKind::List,
+            NodeKind::String => wit::NodeKind::String,
+            NodeKind::Number => wit::NodeKind::Number,
+            NodeKind::Bool => wit::NodeKind::Boolean,
+            NodeKind::Null => wit::NodeKind::Null,
+            NodeKind::Unknown => wit::NodeKind::Unknown,
+        };
+        nodes.extend([
+            kind as u32,
+            n.parent,
+            n.first_child,
+            n.child_count,
+            n.key.offset,
+            n.key.len,
+            n.value.offset,
+            n.value.len,
+        ]);
+    }
     wit::Document {
         format: format_to_wit(doc.format),
         path: doc.path().to_owned(),
-        nodes: doc
-            .nodes()
-            .iter()
-            .map(|n| wit::Node {
-                kind: match n.kind {
-                    NodeKind::Map => wit::NodeKind::Map,
-                    NodeKind::List => wit::NodeKind::List,
-                    NodeKind::String => wit::NodeKind::String,
-                    NodeKind::Number => wit::NodeKind::Number,
-                    NodeKind::Bool => wit::NodeKind::Boolean,
-                    NodeKind::Null => wit::NodeKind::Null,
-                    NodeKind::Unknown => wit::NodeKind::Unknown,
-                },
-                parent: n.parent,
-                first_child: n.first_child,
-                child_count: n.child_count,
-                key: text(n.key),
-                value: text(n.value),
-            })
-            .collect(),
+        nodes,
         strings: doc.strings().to_owned(),
     }
 }

@@ -57,12 +57,37 @@ impl Document {
     }
 
     pub(crate) fn len(&self) -> u32 {
-        u32::try_from(self.raw.nodes.len()).unwrap_or(u32::MAX)
+        u32::try_from(self.raw.nodes.len() / NODE_WORDS).unwrap_or(u32::MAX)
     }
 
-    fn text(&self, text: wit::Text) -> &str {
-        let start = text.offset as usize;
-        self.raw.strings.get(start..start + text.len as usize).unwrap_or("")
+    /// `len` bytes of `strings` from `offset`; empty when out of range (never from the host).
+    fn text(&self, offset: u32, len: u32) -> &str {
+        let start = offset as usize;
+        self.raw.strings.get(start..start.saturating_add(len as usize)).unwrap_or("")
+    }
+}
+
+/// Numbers per node in `Document::raw.nodes`; the contract's `document.nodes` says which.
+const NODE_WORDS: usize = 8;
+
+/// One node's numbers, named.
+struct RawNode<'a>(&'a [u32; NODE_WORDS]);
+
+impl RawNode<'_> {
+    fn kind(&self) -> u32 {
+        self.0[0]
+    }
+    fn parent(&self) -> u32 {
+        self.0[1]
+    }
+    fn children(&self) -> (u32, u32) {
+        (self.0[2], self.0[3])
+    }
+    fn key(&self) -> (u32, u32) {
+        (self.0[4], self.0[5])
+    }
+    fn value(&self) -> (u32, u32) {
+        (self.0[6], self.0[7])
     }
 }
 
@@ -89,19 +114,22 @@ impl<'a> Node<'a> {
         self.id == other.id && std::ptr::eq(self.doc, other.doc)
     }
 
-    fn raw(self) -> Option<&'a wit::Node> {
-        self.doc.raw.nodes.get(self.id as usize)
+    fn raw(self) -> Option<RawNode<'a>> {
+        let start = (self.id as usize).checked_mul(NODE_WORDS)?;
+        let words = self.doc.raw.nodes.get(start..start.checked_add(NODE_WORDS)?)?;
+        words.try_into().ok().map(RawNode)
     }
 
     pub fn kind(self) -> Kind {
-        match self.raw().map(|n| n.kind) {
-            Some(wit::NodeKind::Map) => Kind::Map,
-            Some(wit::NodeKind::List) => Kind::List,
-            Some(wit::NodeKind::String) => Kind::String,
-            Some(wit::NodeKind::Number) => Kind::Number,
-            Some(wit::NodeKind::Boolean) => Kind::Bool,
-            Some(wit::NodeKind::Unknown) => Kind::Unknown,
-            Some(wit::NodeKind::Null) | None => Kind::Null,
+        // Numbered as the contract's `node-kind`.
+        match self.raw().map(|n| n.kind()) {
+            Some(0) => Kind::Map,
+            Some(1) => Kind::List,
+            Some(2) => Kind::String,
+            Some(3) => Kind::Number,
+            Some(4) => Kind::Bool,
+            Some(6) => Kind::Unknown,
+            _ => Kind::Null,
         }
     }
 
@@ -121,13 +149,21 @@ impl<'a> Node<'a> {
     /// The raw scalar text: a string's value, a number's literal, "true"/"false", or what
     /// an unknown value depends on. Empty for maps, lists and null.
     pub fn text(self) -> &'a str {
-        self.raw().map_or("", |n| self.doc.text(n.value))
+        self.raw().map_or("", |n| {
+            let (offset, len) = n.value();
+            self.doc.text(offset, len)
+        })
     }
 
     /// The key of this entry when the parent is a map.
     pub fn key(self) -> Option<&'a str> {
         let parent = self.parent()?;
-        (parent.kind() == Kind::Map).then(|| self.raw().map_or("", |n| self.doc.text(n.key)))
+        (parent.kind() == Kind::Map).then(|| {
+            self.raw().map_or("", |n| {
+                let (offset, len) = n.key();
+                self.doc.text(offset, len)
+            })
+        })
     }
 
     /// The value, if this is a string.
@@ -219,14 +255,14 @@ impl<'a> Node<'a> {
     }
 
     pub fn parent(self) -> Option<Node<'a>> {
-        let parent = self.raw()?.parent;
+        let parent = self.raw()?.parent();
         (self.id != 0).then_some(Node { doc: self.doc, id: parent })
     }
 
     /// The children of a map (its entries' values) or of a list (its items), in order.
     pub fn children(self) -> impl ExactSizeIterator<Item = Node<'a>> + DoubleEndedIterator + 'a {
         let doc = self.doc;
-        let (first, count) = self.raw().map_or((0, 0), |n| (n.first_child, n.child_count));
+        let (first, count) = self.raw().map_or((0, 0), |n| n.children());
         let end = first.saturating_add(count).min(doc.len());
         (first.min(end)..end).map(move |id| Node { doc, id })
     }

@@ -63,7 +63,7 @@ pub mod bindings {
 pub use bindings::rampart::plugin::types::{Format, Severity};
 
 /// The contract version this SDK builds plugins against.
-pub const CONTRACT_VERSION: &str = "0.2.0";
+pub const CONTRACT_VERSION: &str = "0.3.0";
 
 /// Exports a plugin: its description and its rules. The plugin's name and version are the
 /// crate's.

@@ -32,7 +32,7 @@ pub(crate) fn doc(format: Format, root: &T) -> Document {
     let mut text = |s: &str| {
         let offset = u32::try_from(strings.len()).unwrap();
         strings.push_str(s);
-        wit::Text { offset, len: u32::try_from(s.len()).unwrap() }
+        [offset, u32::try_from(s.len()).unwrap()]
     };
     // Breadth-first: node `i`'s children are appended when `i` is laid out, so they are
     // contiguous and come after every node laid out before them.
@@ -59,7 +59,17 @@ pub(crate) fn doc(format: Format, root: &T) -> Document {
             T::Unknown(why) => (wit::NodeKind::Unknown, *why),
         };
         let child_count = u32::try_from(tree.len()).unwrap() - first_child;
-        nodes.push(wit::Node { kind, parent, first_child, child_count, key: text(key), value: text(value) });
+        let ([key_offset, key_len], [value_offset, value_len]) = (text(key), text(value));
+        nodes.extend([
+            kind as u32,
+            parent,
+            first_child,
+            child_count,
+            key_offset,
+            key_len,
+            value_offset,
+            value_len,
+        ]);
         i += 1;
     }
     Document::new(wit::Document { format, path: "test".into(), nodes, strings })

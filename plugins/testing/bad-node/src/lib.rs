@@ -46,7 +46,11 @@ impl Guest for BadNode {
         };
         Ok(vec![
             finding(ID, 0, "a well-formed finding"),
-            finding(ID, doc.nodes.len() as u32 + 4_000_000, "a finding about a node that does not exist"),
+            finding(
+                ID,
+                (doc.nodes.len() / 8) as u32 + 4_000_000,
+                "a finding about a node that does not exist",
+            ),
             finding("hygiene/never-declared", 0, "a finding of an undeclared rule"),
         ])
     }
