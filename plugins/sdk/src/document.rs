@@ -275,7 +275,19 @@ impl<'a> Node<'a> {
 
     /// The value of a map entry.
     pub fn get(self, key: &str) -> Option<Node<'a>> {
-        self.entries().find(|&(k, _)| k == key).map(|(_, v)| v)
+        if self.kind() != Kind::Map {
+            return None;
+        }
+        // Compares bytes, without going through `key()` (which looks the parent up again and
+        // checks character boundaries): rules call this for almost every node they visit.
+        let strings = self.doc.raw.strings.as_bytes();
+        self.children().find(|child| {
+            child.raw().is_some_and(|n| {
+                let (offset, len) = n.key();
+                let start = offset as usize;
+                strings.get(start..start.saturating_add(len as usize)).unwrap_or_default() == key.as_bytes()
+            })
+        })
     }
 
     /// Follows a path of map keys: `node.at(&["from", "image"])`.
