@@ -32,6 +32,8 @@ pub struct Options {
     pub scaling: bool,
 }
 
+const TABLE_HEADER: &str = "| case | files | MB | runs | median | min | max | peak RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
+
 /// One measured command.
 struct Measured {
     name: String,
@@ -132,9 +134,7 @@ pub fn run(options: &Options) -> Result<()> {
         }
     }
 
-    let mut report = String::from(
-        "| case | files | MB | runs | median | min | max | peak RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
-    );
+    let mut report = String::from(TABLE_HEADER);
     for m in &bench.results {
         report.push_str(&m.row());
     }
@@ -287,22 +287,9 @@ fn count_findings(rampart: &Path, corpus: &Path, cache: &Path) -> Result<usize> 
 
 /// The first file (in name order, depth first) under `dir` whose name is `name` (any, if empty).
 fn first_file(dir: &Path, name: &str) -> Result<PathBuf> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("could not read {}", dir.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for entry in entries {
-        if entry.is_dir() {
-            if let Ok(found) = first_file(&entry, name) {
-                return Ok(found);
-            }
-        } else if name.is_empty() || entry.file_name().is_some_and(|n| n == name) {
-            return Ok(entry);
-        }
-    }
-    bail!("no {name} under {}", dir.display())
+    let mut found = Vec::new();
+    collect_named(dir, name, &mut found)?;
+    found.into_iter().next().with_context(|| format!("no {name} under {}", dir.display()))
 }
 
 /// A peer tool: where it is and what it says its version is.
@@ -382,9 +369,8 @@ fn peers(bench: &mut Bench, corpus: &Path, written: &corpus::Written, one: &Path
             args,
             full,
         )?;
-        let args =
+        let mut args =
             ["--quiet", "--compact", "--skip-download", "-o", "json", "-f"].map(str::to_owned).to_vec();
-        let mut args = args;
         args.push(path(one));
         row(
             "one Dockerfile (Checkov start-up included; rampart warm cache)",
@@ -413,23 +399,26 @@ fn peers(bench: &mut Bench, corpus: &Path, written: &corpus::Written, one: &Path
     } else {
         missing.push_str("| detect-secrets | not installed (`pip install detect-secrets`) | | | |\n");
     }
-    // The two like-for-like rampart rows were measured after the main table was printed.
-    let mut extra = String::from(
-        "\n| case | files | MB | runs | median | min | max | peak RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
-    );
+    // The two like-for-like rampart rows were measured after the main table was made.
+    let mut extra = format!("\n{TABLE_HEADER}");
     for m in bench.results.iter().rev().take(2).rev() {
         extra.push_str(&m.row());
     }
     Ok(format!("{extra}{table}{missing}"))
 }
 
+/// Every file under `dir` named `name` (any, if empty), in name order, depth first.
 fn collect_named(dir: &Path, name: &str, out: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.flatten().map(|e| e.path()).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("could not read {}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for entry in entries {
         if entry.is_dir() {
             collect_named(&entry, name, out)?;
-        } else if entry.file_name().is_some_and(|n| n == name) {
+        } else if name.is_empty() || entry.file_name().is_some_and(|n| n == name) {
             out.push(entry);
         }
     }
