@@ -13,9 +13,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use rampart_bench::{
-    COMPOSE, DOCKERFILE, ENV, Fixture, KUBERNETES, Module, Plugins, TERRAFORM_MODULE, parse_file,
-};
+use rampart_bench::{COMPOSE, DOCKERFILE, ENV, Fixture, KUBERNETES, Module, Plugins, TERRAFORM_MODULE};
 use rampart_model::{Document, Format};
 use rampart_runtime::PreparedDocument;
 
@@ -30,7 +28,7 @@ fn documents() -> Vec<(Document, u64)> {
     .into_iter()
     .map(|(format, path)| {
         let fixture = Fixture::read(path).expect("the fixture is committed");
-        (parse_file(format, fixture.source()).expect("the fixture parses"), fixture.bytes())
+        (rampart_parse::parse(format, fixture.source()).expect("the fixture parses"), fixture.bytes())
     })
     .collect();
     let module = Module::read(TERRAFORM_MODULE).expect("the Terraform module is committed and parses");

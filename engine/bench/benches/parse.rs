@@ -9,7 +9,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use rampart_bench::{COMPOSE, DOCKERFILE, ENV, Fixture, KUBERNETES, Module, TERRAFORM_MODULE, parse_file};
+use rampart_bench::{COMPOSE, DOCKERFILE, ENV, Fixture, KUBERNETES, Module, TERRAFORM_MODULE};
 use rampart_model::Format;
 
 fn parsers(c: &mut Criterion) {
@@ -22,10 +22,12 @@ fn parsers(c: &mut Criterion) {
     ] {
         let fixture = Fixture::read(path).expect("the fixture is committed");
         // A parser that bailed out early would look fast: check it parses first.
-        let nodes = parse_file(format, fixture.source()).expect("the fixture parses").nodes().len();
+        let nodes = rampart_parse::parse(format, fixture.source()).expect("the fixture parses").nodes().len();
         eprintln!("parse/{format}: {path}, {} bytes, {nodes} nodes", fixture.bytes());
         group.throughput(Throughput::Bytes(fixture.bytes()));
-        group.bench_function(format.as_str(), |b| b.iter(|| parse_file(format, black_box(fixture.source()))));
+        group.bench_function(format.as_str(), |b| {
+            b.iter(|| rampart_parse::parse(format, black_box(fixture.source())));
+        });
     }
 
     let module = Module::read(TERRAFORM_MODULE).expect("the Terraform module is committed and parses");

@@ -77,11 +77,6 @@ impl Fixture {
     }
 }
 
-/// Parses a single-file format, as a scan does.
-pub fn parse_file(format: Format, file: Arc<SourceFile>) -> Result<Document, ParseError> {
-    rampart_parse::parse(format, file)
-}
-
 /// A Terraform root module held in memory: its module files in name order, the variable
 /// files Terraform loads automatically, and the local modules the tree calls.
 #[derive(Debug)]
@@ -207,7 +202,7 @@ fn file_names(dir: &Path) -> io::Result<Vec<String>> {
 fn module_files(dir: &str, names: &[String]) -> io::Result<Vec<Fixture>> {
     names
         .iter()
-        .filter(|n| Path::new(n).extension().is_some_and(|e| e == "tf") || n.ends_with(".tf.json"))
+        .filter(|n| terraform::is_module_file(n))
         .map(|n| Fixture::read(&format!("{dir}/{n}")))
         .collect()
 }

@@ -289,11 +289,8 @@ fn module_files(
     settings: Settings<'_>,
     outcome: &mut Outcome,
 ) -> Vec<Arc<SourceFile>> {
-    // Terraform loads exactly `*.tf` and `*.tf.json`, case-sensitively.
-    let is_module_file =
-        |n: &&String| Path::new(n).extension().is_some_and(|e| e == "tf") || n.ends_with(".tf.json");
     let mut files = Vec::new();
-    for name in names.iter().filter(is_module_file) {
+    for name in names.iter().filter(|n| terraform::is_module_file(n)) {
         let shown = if display == "." { name.clone() } else { format!("{display}/{name}") };
         outcome.files += 1;
         settings.progress.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -136,6 +136,12 @@ fn forget_spans(value: &mut Value, depth: usize) {
     }
 }
 
+/// Whether Terraform loads a file of a module directory as module code: exactly `*.tf` and
+/// `*.tf.json`, case-sensitively.
+pub fn is_module_file(name: &str) -> bool {
+    std::path::Path::new(name).extension().is_some_and(|e| e == "tf") || name.ends_with(".tf.json")
+}
+
 /// Which of a module directory's file names Terraform loads automatically as variable values,
 /// in the order it applies them: `terraform.tfvars`, `terraform.tfvars.json`, then
 /// `*.auto.tfvars` and `*.auto.tfvars.json` in lexical order. Returns indexes into `names`.
