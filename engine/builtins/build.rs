@@ -15,7 +15,6 @@ fn main() {
 
     rerun_if_changed(&plugins.join("Cargo.toml"));
     rerun_if_changed(&plugins.join("Cargo.lock"));
-    rerun_if_changed(&repo.join("wit"));
     for dir in ["sdk"].iter().chain(BUILTINS) {
         rerun_if_changed(&plugins.join(dir));
     }

@@ -2,7 +2,7 @@
 //!
 //! Nodes are stored breadth-first, so the children of a node are one contiguous range; all
 //! keys and scalar values live in one string blob. This is exactly the layout that crosses
-//! the plugin boundary (see `wit/rampart-plugin.wit`), so handing a document to a plugin is a
+//! the plugin boundary (see `plugins/sdk/wit/rampart-plugin.wit`), so handing a document to a plugin is a
 //! copy, not a re-encoding.
 
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 use semver::Version;
 use wasmtime::component::Component;
 
-/// The version of `wit/rampart-plugin.wit` this host implements.
+/// The version of `plugins/sdk/wit/rampart-plugin.wit` this host implements.
 pub const CONTRACT_VERSION: &str = "0.3.0";
 
 const PACKAGE: &str = "rampart:plugin";

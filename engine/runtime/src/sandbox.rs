@@ -7,7 +7,7 @@ use wasmtime::{ResourceLimiter, Store};
 use crate::anyhow_error;
 
 wasmtime::component::bindgen!({
-    path: "../../wit",
+    path: "../../plugins/sdk/wit",
     world: "plugin",
 });
 

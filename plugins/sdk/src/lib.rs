@@ -46,13 +46,13 @@ pub mod text;
 pub use document::{Document, Kind, Node, Value};
 pub use rule::{Context, Param, ParamDefault, Report, Rule, mask};
 
-/// The generated bindings of the contract (`wit/rampart-plugin.wit`). Plugin authors do not
+/// The generated bindings of the contract (`wit/rampart-plugin.wit` in this crate). Plugin authors do not
 /// need them; they are public for [`plugin!`].
 #[doc(hidden)]
 #[allow(clippy::all, clippy::pedantic)] // generated code
 pub mod bindings {
     wit_bindgen::generate!({
-        path: "../../wit",
+        path: "wit",
         world: "plugin",
         pub_export_macro: true,
         export_macro_name: "__export_plugin",

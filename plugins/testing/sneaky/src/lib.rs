@@ -3,7 +3,7 @@
 #![allow(clippy::pedantic)]
 
 wit_bindgen::generate!({
-    path: ["../../../wit", "wit/wasi", "wit"],
+    path: ["../../sdk/wit", "wit/wasi", "wit"],
     world: "rampart-test:sneaky/plugin",
     generate_all,
 });
