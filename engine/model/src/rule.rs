@@ -77,14 +77,12 @@ impl fmt::Display for Format {
     }
 }
 
-/// The control families a rule id may start with.
-pub const FAMILIES: [&str; 8] =
-    ["non-root", "tls", "network", "secrets", "backup", "encryption", "logging", "hygiene"];
-
-/// The family of rampart's own rules (see [`RuleId::engine`]).
+/// The family of rampart's own rules (see [`RuleId::engine`]); no plugin may declare one.
 pub const ENGINE_FAMILY: &str = "rampart";
 
-/// A rule id of the form `<family>/<name>`, e.g. `non-root/dockerfile-user`.
+/// A rule id of the form `<family>/<name>`, e.g. `non-root/dockerfile-user`: both parts
+/// lowercase letters, digits and inner hyphens. A third-party plugin may use the built-in
+/// families or its own (`acme/required-labels`); only [`ENGINE_FAMILY`] is reserved.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct RuleId(String);
@@ -102,16 +100,13 @@ impl RuleId {
         let Some((family, name)) = id.split_once('/') else {
             return err("expected `<family>/<name>`");
         };
-        if !FAMILIES.contains(&family) {
-            return err(
-                "unknown family (expected non-root, tls, network, secrets, backup, encryption, logging or hygiene)",
-            );
+        if family == ENGINE_FAMILY {
+            return err("the `rampart` family is reserved for rampart's own rules");
         }
-        let valid_name = !name.is_empty()
-            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !name.starts_with('-')
-            && !name.ends_with('-');
-        if !valid_name {
+        if !is_word(family) {
+            return err("the family must be lowercase letters, digits and inner hyphens");
+        }
+        if !is_word(name) {
             return err("the name must be lowercase letters, digits and inner hyphens");
         }
         Ok(Self(id.to_owned()))
@@ -208,14 +203,36 @@ pub struct PluginInfo {
     pub description: String,
 }
 
+/// Lowercase letters, digits and inner hyphens: the parts of a rule id.
+fn is_word(part: &str) -> bool {
+    !part.is_empty()
+        && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !part.starts_with('-')
+        && !part.ends_with('-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn rule_ids_need_a_known_family_and_a_clean_name() {
+    fn rule_ids_are_two_clean_words_outside_the_reserved_family() {
         assert_eq!(RuleId::parse("non-root/dockerfile-user").unwrap().family(), "non-root");
-        for bad in ["dockerfile-user", "root/x", "tls/", "tls/Upper", "tls/a_b", "tls/-a", "tls/a/b"] {
+        assert_eq!(RuleId::parse("acme-corp/required-labels2").unwrap().family(), "acme-corp");
+        let reserved = RuleId::parse("rampart/suppression-unused").unwrap_err();
+        assert!(reserved.reason.contains("reserved"), "{reserved}");
+        for bad in [
+            "dockerfile-user",
+            "tls/",
+            "/x",
+            "Acme/x",
+            "ac_me/x",
+            "-acme/x",
+            "tls/Upper",
+            "tls/a_b",
+            "tls/-a",
+            "tls/a/b",
+        ] {
             assert!(RuleId::parse(bad).is_err(), "{bad} accepted");
         }
     }
