@@ -8,7 +8,6 @@ mod bench_parse;
 mod corpus;
 mod generate;
 mod rng;
-mod rule_fixtures;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -41,9 +40,9 @@ const USAGE: &str = "usage:
       fuzzes the parsers (rampart-fuzz, release mode); failing inputs go to target/fuzz-crashes
   cargo xtask rule-check CRATE[/RULE] [--update]
       builds the plugin crate plugins/CRATE from source and checks its rules (or one rule)
-      against their marked fixtures and snapshots under fixtures/rules/, running rampart
-      ($RAMPART_BIN, default target/debug/rampart) with --no-builtins --plugin; --update
-      rewrites the snapshots. The crate is named after its family (`tls` for tls/* rules)";
+      against their marked fixtures and snapshots under fixtures/rules/ with `rampart plugin
+      test --wasm` ($RAMPART_BIN, default target/debug/rampart); --update rewrites the
+      snapshots. The crate is named after its family (`tls` for tls/* rules)";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -132,25 +131,18 @@ fn rule_check(target: &str, update: bool) -> Result<()> {
             bin.display()
         );
     }
-    let runner = rule_fixtures::Runner {
-        bin,
-        repo,
-        extra: vec!["--no-builtins".into(), "--plugin".into(), component.into()],
-        env: vec![("RAMPART_CACHE_DIR".into(), work.join("cache").into())],
-    };
-    let rules = runner.rules(Some(&filter)).map_err(anyhow::Error::msg)?;
-    if rules.is_empty() {
-        bail!("plugin {krate} declares no rule matching {filter}");
+    let mut command = Command::new(bin);
+    command
+        .current_dir(&repo)
+        .args(["plugin", "test", "."])
+        .arg("--wasm")
+        .arg(component)
+        .args(["--fixtures", "fixtures/rules", "--rule", &filter])
+        .env("RAMPART_CACHE_DIR", work.join("cache"));
+    if update {
+        command.arg("--update-snapshots");
     }
-    let failures = runner.check_all(&rules, update);
-    for failure in &failures {
-        eprintln!("{failure}\n");
-    }
-    if !failures.is_empty() {
-        bail!("{} of {} rules failed", failures.len(), rules.len());
-    }
-    println!("{} rules pass their fixtures{}", rules.len(), if update { " (snapshots updated)" } else { "" });
-    Ok(())
+    run(&mut command)
 }
 
 /// A format by its name on the command line.

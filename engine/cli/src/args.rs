@@ -20,6 +20,89 @@ pub enum Command {
     /// Compliance evidence for auditors: scan, then write a signed bundle (OSCAL JSON, CSV,
     /// HTML, SHA256SUMS) per control of the policy packs; or verify or sign one.
     Evidence(Box<EvidenceArgs>),
+    /// Write your own policies: create, build, test and inspect plugins (docs/plugin-guide.md).
+    #[command(subcommand)]
+    Plugin(PluginCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginCommand {
+    /// Create a plugin crate: one example rule with its fixtures, and the Rust SDK.
+    New(NewArgs),
+    /// Build a plugin crate into a WebAssembly component and print its sha256.
+    Build(BuildArgs),
+    /// Check every rule of a plugin against the findings marked in its fixtures.
+    Test(TestArgs),
+    /// Show what a plugin file declares: name, version, contract, rules; and its sha256.
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The crate's name (`acme-policies`): lowercase letters, digits and inner hyphens.
+    pub name: String,
+
+    /// Where to create it [default: ./NAME]; it must not exist or be empty.
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+
+    /// The family of the example rule's id, `FAMILY/approved-registry` [default: the first
+    /// word of NAME].
+    #[arg(long, value_name = "WORD")]
+    pub family: Option<String>,
+
+    /// Depend on the SDK at this path (a checkout's `plugins/sdk`) instead of the copy this
+    /// rampart writes into the crate's `vendor/` directory.
+    #[arg(long, value_name = "DIR")]
+    pub sdk: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The plugin crate [default: the current directory].
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Write the component here [default: TARGET/rampart/PACKAGE.wasm, in the crate's
+    /// cargo target directory].
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// The plugin crate, built first unless --wasm is given [default: the current directory].
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Test this component instead of building DIR.
+    #[arg(long, value_name = "FILE.wasm", conflicts_with = "builtin")]
+    pub wasm: Option<PathBuf>,
+
+    /// Test the built-in plugins (rampart's own fixtures are `fixtures/rules`).
+    #[arg(long)]
+    pub builtin: bool,
+
+    /// The fixtures, one directory per rule id [default: DIR/fixtures].
+    #[arg(long, value_name = "DIR")]
+    pub fixtures: Option<PathBuf>,
+
+    /// Test only the rules matching this id or pattern (`acme/*`); repeatable.
+    #[arg(long = "rule", value_name = "ID|PATTERN")]
+    pub rules: Vec<String>,
+
+    /// Rewrite each rule's snapshot.txt (its human report) instead of comparing it.
+    #[arg(long)]
+    pub update_snapshots: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The plugin: a WebAssembly component.
+    pub file: PathBuf,
+
+    #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+    pub format: RulesFormat,
 }
 
 /// Options shared by every command that loads plugins.

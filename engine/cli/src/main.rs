@@ -6,6 +6,7 @@
 //! error, 3 an engine, parse or plugin error (fail closed; findings are still reported).
 
 mod args;
+mod authoring;
 mod baseline;
 mod config;
 mod discover;
@@ -58,6 +59,7 @@ fn main() -> ExitCode {
         }
         Command::Rules(args) => rules(&args),
         Command::Evidence(args) => evidence::run(&args),
+        Command::Plugin(command) => authoring::run(&command),
     };
     let exit = result.unwrap_or_else(|err| {
         eprintln!("error: {err:#}");

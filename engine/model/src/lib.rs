@@ -19,7 +19,7 @@ pub use finding::{
     SuppressionKind, fingerprint_all, mask_secrets,
 };
 pub use rule::{
-    ENGINE_FAMILY, Format, ParamSpec, ParamValue, PluginInfo, RuleId, RuleIdError, RuleMeta,
-    RuleSettings, Severity,
+    ENGINE_FAMILY, Format, ParamSpec, ParamValue, PluginInfo, RuleId, RuleIdError, RuleMeta, RuleSettings,
+    Severity,
 };
 pub use source::{Location, SourceFile, Span};

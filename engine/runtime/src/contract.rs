@@ -63,8 +63,9 @@ fn check_version(version: Option<&str>) -> Result<(), ContractError> {
     }
 }
 
-/// Checks a compiled component's imports and exports against the contract.
-pub(crate) fn check(engine: &wasmtime::Engine, component: &Component) -> Result<(), ContractError> {
+/// Checks a compiled component's imports and exports against the contract; returns the
+/// contract version the plugin was built against.
+pub(crate) fn check(engine: &wasmtime::Engine, component: &Component) -> Result<String, ContractError> {
     let ty = component.component_type();
     let mut guest_version = None;
     let mut export_names = Vec::new();
@@ -91,7 +92,7 @@ pub(crate) fn check(engine: &wasmtime::Engine, component: &Component) -> Result<
             }
         }
     }
-    Ok(())
+    Ok(version.unwrap_or_default().to_owned())
 }
 
 fn list_or_none(names: &[String]) -> String {

@@ -40,6 +40,12 @@ pub enum Origin {
 pub enum LoadError {
     #[error("it is not a valid WebAssembly component: {0:#}")]
     Compile(anyhow::Error),
+    #[error(
+        "it is a core WebAssembly module, not a component: a plugin built with `cargo build \
+         --target wasm32-unknown-unknown` still needs its component wrapper; build it with \
+         `rampart plugin build`"
+    )]
+    CoreModule,
     #[error(transparent)]
     Contract(#[from] ContractError),
     #[error("its functions do not match the plugin contract: {0}")]
@@ -117,6 +123,8 @@ pub struct Plugin {
     pub rules: Vec<RuleMeta>,
     /// sha256 of the component, hex.
     pub sha256: String,
+    /// The contract version it was built against (`0.3.0`).
+    pub contract: String,
     pub origin: Origin,
     pre: BindingsPre<StoreState>,
     engine: wasmtime::Engine,
@@ -148,8 +156,11 @@ impl Runtime {
     /// the built-in plugins' are computed when rampart is built. It must be the hash of
     /// `wasm`: the compiled-plugin cache is keyed by it.
     pub fn load_hashed(&self, wasm: &[u8], sha256: String, origin: Origin) -> Result<Plugin, LoadError> {
+        if is_core_module(wasm) {
+            return Err(LoadError::CoreModule);
+        }
         let component = self.cache.component(&self.engine, wasm, &sha256).map_err(LoadError::Compile)?;
-        crate::contract::check(&self.engine, &component)?;
+        let contract = crate::contract::check(&self.engine, &component)?;
         let instance_pre =
             self.linker.instantiate_pre(&component).map_err(|e| LoadError::Types(format!("{e:#}")))?;
         let pre = BindingsPre::new(instance_pre).map_err(|e| LoadError::Types(format!("{e:#}")))?;
@@ -157,6 +168,7 @@ impl Runtime {
             info: PluginInfo { name: String::new(), version: String::new(), description: String::new() },
             rules: Vec::new(),
             sha256,
+            contract,
             origin,
             pre,
             engine: self.engine.clone(),
@@ -186,6 +198,12 @@ impl Runtime {
         plugin.rules = rules;
         Ok(plugin)
     }
+}
+
+/// A core module's preamble: the magic number, then version 1 and layer 0. A component
+/// has the same magic number and layer 1.
+fn is_core_module(wasm: &[u8]) -> bool {
+    wasm.starts_with(b"\0asm\x01\0\0\0")
 }
 
 impl Plugin {
