@@ -107,3 +107,70 @@ pub(crate) fn rule(rule: wit::Rule) -> Result<model::RuleMeta, model::RuleIdErro
             .collect(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use rampart_model::{Format, SourceFile};
+
+    /// The worked example of docs/plugin-contract.md ("A worked example"): this is exactly
+    /// the arena a plugin receives for that file. If this test fails, update the page.
+    #[test]
+    fn the_documented_example_arena_is_what_a_plugin_receives() {
+        let text =
+            "apiVersion: v1\nkind: Pod\nspec:\n  hostNetwork: yes\n  containers:\n    - image: nginx\n";
+        let file = Arc::new(SourceFile::new("pod.yaml", text));
+        let doc = rampart_parse::parse(Format::Kubernetes, Arc::clone(&file)).unwrap();
+        let wit = super::document(&doc);
+        assert_eq!(wit.path, "pod.yaml");
+        assert_eq!(
+            wit.strings,
+            "objectsapiVersionv1kindPodspechostNetworktruecontainersimagenginxdocument0\
+             pod-specsobject0kindPodpathspecspechostNetworktruecontainersimagenginx"
+        );
+        #[rustfmt::skip]
+        let table: [[u32; 8]; 21] = [
+            // kind parent first count key.off key.len value.off value.len
+            [0,  0,  1, 2,   0,  0,   0, 0], //  0 root
+            [1,  0,  3, 1,   0,  7,   0, 0], //  1 objects
+            [1,  0,  4, 1,  74,  9,   0, 0], //  2 pod-specs
+            [0,  1,  5, 4,   0,  0,   0, 0], //  3 objects[0]
+            [0,  2,  9, 4,   0,  0,   0, 0], //  4 pod-specs[0]
+            [2,  3, 13, 0,   7, 10,  17, 2], //  5 apiVersion: v1
+            [2,  3, 13, 0,  19,  4,  23, 3], //  6 kind: Pod
+            [0,  3, 13, 2,  26,  4,   0, 0], //  7 spec
+            [3,  3, 15, 0,  65,  8,  73, 1], //  8 document: 0
+            [3,  4, 15, 0,  83,  6,  89, 1], //  9 object: 0
+            [2,  4, 15, 0,  90,  4,  94, 3], // 10 kind: Pod
+            [2,  4, 15, 0,  97,  4, 101, 4], // 11 path: spec
+            [0,  4, 15, 2, 105,  4,   0, 0], // 12 spec
+            [4,  7, 17, 0,  30, 11,  41, 4], // 13 hostNetwork: true
+            [1,  7, 17, 1,  45, 10,   0, 0], // 14 containers
+            [4, 12, 18, 0, 109, 11, 120, 4], // 15 hostNetwork: true
+            [1, 12, 18, 1, 124, 10,   0, 0], // 16 containers
+            [0, 14, 19, 1,   0,  0,   0, 0], // 17 containers[0]
+            [0, 16, 20, 1,   0,  0,   0, 0], // 18 containers[0]
+            [2, 17, 21, 0,  55,  5,  60, 5], // 19 image: nginx
+            [2, 18, 21, 0, 134,  5, 139, 5], // 20 image: nginx
+        ];
+        assert_eq!(wit.nodes, table.concat());
+        // Where a finding on each node points (spans stay on the host): line, column, end
+        // line, end column.
+        let located: Vec<[u32; 4]> = doc
+            .nodes()
+            .iter()
+            .map(|n| file.location(n.span))
+            .map(|l| [l.line, l.column, l.end_line, l.end_column])
+            .collect();
+        #[rustfmt::skip]
+        let expected: [[u32; 4]; 21] = [
+            [1, 1, 7, 1], [1, 1, 7, 1], [1, 1, 7, 1], [1, 1, 6, 19], [4, 3, 6, 19],
+            [1, 13, 1, 15], [2, 7, 2, 10], [4, 3, 6, 19], [1, 1, 6, 19], [1, 1, 6, 19],
+            [2, 7, 2, 10], [4, 3, 6, 19], [4, 3, 6, 19], [4, 16, 4, 19], [6, 5, 6, 19],
+            [4, 16, 4, 19], [6, 5, 6, 19], [6, 7, 6, 19], [6, 7, 6, 19], [6, 14, 6, 19],
+            [6, 14, 6, 19],
+        ];
+        assert_eq!(located, expected);
+    }
+}
